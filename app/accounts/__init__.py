@@ -1,0 +1,25 @@
+"""Accounts context: users, passwords, signed-in identities and socket tokens."""
+
+from app.accounts.tables import User
+from app.accounts.tokens import Identity, sign_socket_token, verify_socket_token
+from app.accounts.users import (
+    authenticate_user,
+    change_password,
+    get_signed_in_user,
+    list_users_by_ids,
+    register_user,
+    sign_out_everywhere,
+)
+
+__all__ = [
+    "Identity",
+    "User",
+    "authenticate_user",
+    "change_password",
+    "get_signed_in_user",
+    "list_users_by_ids",
+    "register_user",
+    "sign_out_everywhere",
+    "sign_socket_token",
+    "verify_socket_token",
+]

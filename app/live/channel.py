@@ -1,0 +1,100 @@
+"""The video channel: one viewer's conversation on a video's topic, as in Phoenix's VideoChannel."""
+
+import json
+import logging
+
+from app import multimedia
+from app.accounts import User
+from app.live import fragments
+from app.live.outbox import Outbox
+from app.live.topics import Message, user_topic, video_topic
+from app.validation import ValidationError
+
+log = logging.getLogger("videologue.live")
+SIGNED_OUT_CODE = 4001
+
+
+class VideoChannel:
+    """Joins a video's topic, replays what the viewer missed, and handles their posts."""
+
+    def __init__(self, live, video_id: int, user: User | None, outbox: Outbox) -> None:
+        self.live, self.video_id, self.user, self.outbox = live, video_id, user, outbox
+        self.topic = video_topic(video_id)
+        self.last_id = 0
+        self._pending: list[Message] | None = []  # live messages that arrive during the replay
+
+    async def join(self, last_seen_id: int) -> None:
+        """Subscribe first, then replay from the database, then release what arrived meanwhile."""
+        await self.live.subscribe(self.topic, self)
+        if self.user:
+            await self.live.subscribe(user_topic(self.user.id), self)
+        self.last_id = last_seen_id
+        await self.catch_up(await multimedia.list_annotations(self.video_id, last_seen_id))
+        pending, self._pending = self._pending, None
+        for message in pending:
+            self.receive(self.topic, message)
+
+    async def catch_up(self, views: list[multimedia.AnnotationView]) -> None:
+        """Send the annotations this viewer has not seen yet, in batches."""
+        views = [view for view in views if view.id > self.last_id]
+        if not views:
+            return
+        self.last_id = max(view.id for view in views)
+        size = self.live.settings.replay_batch
+        for start in range(0, len(views), size):
+            frame = fragments.annotations(views[start:start + size])
+            await self.outbox.send_now({"type": "websocket.send", "text": frame})
+
+    async def leave(self) -> None:
+        """Unsubscribe from everything this channel joined."""
+        await self.live.unsubscribe(self.topic, self)
+        if self.user:
+            await self.live.unsubscribe(user_topic(self.user.id), self)
+
+    def receive(self, topic: str, message: Message) -> None:
+        """Deliver a broadcast to this viewer, dropping what the replay already gave them."""
+        if message.kind == "disconnect":
+            self.outbox.close(SIGNED_OUT_CODE, "Signed out")
+        elif self._pending is not None:
+            self._pending.append(message)
+        elif message.kind != "annotation":
+            self.outbox.push(message.event)
+        elif message.ref > self.last_id:
+            self.last_id = message.ref
+            self.outbox.push(message.event)
+
+    async def handle(self, raw: str) -> None:
+        """Handle one frame from the viewer; anything wrong is explained to them alone."""
+        if len(raw) > self.live.settings.live_max_frame:
+            return await self.reply_error("That message is too large (16 KiB at most).")
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            return await self.reply_error("That message could not be read.")
+        event = frame.get("event") if isinstance(frame, dict) else None
+        if event == "new_annotation":
+            return await self.post(frame)
+        await self.reply_error("Unknown event: nothing was done.")
+
+    async def post(self, frame: dict) -> None:
+        """Store the viewer's annotation and broadcast it, rendered once, to every viewer."""
+        if self.user is None:
+            return await self.reply_error("Sign in to post annotations.")
+        if not await self.live.rate_limiter.allow(self.user.id):
+            return await self.reply_error("You are posting too fast; wait a second and try again.")
+        try:
+            view = await multimedia.annotate_video(
+                self.user, self.video_id, frame.get("body"), frame.get("at"))
+        except ValidationError as error:
+            return await self.reply_error(" ".join(error.errors.values()))
+        except Exception:
+            log.exception("storing an annotation failed (video %s, user %s)",
+                          self.video_id, self.user.id)
+            return await self.reply_error("Your annotation could not be saved. Please try again.")
+        await self.outbox.send_now({"type": "websocket.send", "text": fragments.posted()})
+        await self.live.publish(self.topic, Message("annotation", view.id,
+                                                    fragments.annotations([view])))
+
+    async def reply_error(self, message: str) -> None:
+        """Show an error in this viewer's error slot only."""
+        await self.outbox.send_now({"type": "websocket.send", "text": fragments.live_error(message)})

@@ -1,0 +1,28 @@
+"""The HTML fragments pushed over the socket, each rendered once from its template partial."""
+
+from collections.abc import Iterable
+
+from app.multimedia import AnnotationView
+from app.templating import render_partial
+
+
+def _partial(target: str, swap: str, html: str) -> str:
+    return f'<hx-partial hx-target="{target}" hx-swap="{swap}">{html}</hx-partial>'
+
+
+def annotations(views: Iterable[AnnotationView]) -> str:
+    """Annotations appended to the list (the player shim keeps it sorted and timed)."""
+    html = "".join(render_partial("watch/_annotation.html", annotation=view) for view in views)
+    return _partial("#annotations", "beforeend", html)
+
+
+def live_error(message: str) -> str:
+    """An explanation shown to one viewer in the error slot next to the annotate form."""
+    return _partial("#live-error", "innerHTML", render_partial("watch/_live_error.html",
+                                                               message=message))
+
+
+def posted() -> str:
+    """What the author sees once their annotation is stored: a cleared form and no error."""
+    return _partial("#live-error", "innerHTML", "") + _partial(
+        "#annotation-body", "outerHTML", render_partial("watch/_annotate_body.html", value=""))

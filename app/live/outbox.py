@@ -1,0 +1,98 @@
+"""One socket's outgoing side: send at once when it can take it, else queue, bounded."""
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+
+from litestar.types import Message, Send
+
+log = logging.getLogger("videologue.live")
+
+OVERFLOW_CODE = 1013  # "Try Again Later": hx-ws reconnects, and the rejoin catches up by id
+CLOSE_GRACE = 5.0
+
+
+class Outbox:
+    """Delivers prepared ASGI events to one socket without letting it slow anybody else."""
+
+    def __init__(self, send: Send, limit: int) -> None:
+        self._send = send
+        self._limit = limit
+        self._queue: deque[Message] = deque()
+        self._draining: asyncio.Task | None = None
+        self.closed = False
+
+    def push(self, event: Message) -> None:
+        """Send the event now if the socket is ready, else queue it; close the socket on overflow."""
+        if self.closed:
+            return
+        if not self._queue and self._draining is None:
+            # uvicorn's websockets-sansio send() writes to the transport without suspending,
+            # unless the transport is paused (its buffer over the high-water mark), and then it
+            # suspends before writing anything. So drive it by hand: a broadcast reaches every
+            # ready viewer in one pass with no task per viewer, and a paused one is queued.
+            coroutine = self._send(event)
+            try:
+                coroutine.send(None)
+            except StopIteration:
+                return
+            except Exception:
+                self.closed = True
+                return
+            coroutine.close()
+            self._queue.append(event)
+        elif len(self._queue) >= self._limit:
+            self.overflow()
+            return
+        else:
+            self._queue.append(event)
+        if self._draining is None:
+            self._draining = asyncio.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue and not self.closed:
+                await self._send(self._queue[0])
+                self._queue.popleft()
+        except Exception:
+            self.closed = True
+        finally:
+            self._draining = None
+
+    def overflow(self) -> None:
+        """Close a socket that fell too far behind; it will rejoin and catch up from the database."""
+        log.info("closing a socket that fell %d messages behind", len(self._queue))
+        self._queue.clear()
+        self.close(OVERFLOW_CODE, "Too far behind; reconnect to catch up")
+
+    def close(self, code: int, reason: str) -> None:
+        """Close the socket with a code, dropping what is still queued."""
+        if self.closed:
+            return
+        self.closed = True
+        self._queue.clear()
+        if self._draining is not None:
+            self._draining.cancel()
+        asyncio.create_task(self._close(code, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
+        # A peer that reads nothing never takes the close frame; uvicorn's ping timeout then
+        # drops the connection.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(
+                self._send({"type": "websocket.close", "code": code, "reason": reason}),
+                CLOSE_GRACE,
+            )
+
+    async def send_now(self, event: Message) -> None:
+        """Send an event to this socket alone, in order with what is already queued."""
+        if self.closed:
+            return
+        if self._queue or self._draining is not None:
+            self.push(event)
+            return
+        try:
+            await self._send(event)
+        except Exception:
+            self.closed = True

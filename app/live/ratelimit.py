@@ -1,0 +1,52 @@
+"""Per-user token buckets for posting: a burst, then a steady rate, across all their tabs."""
+
+import time
+
+from redis.asyncio import Redis
+
+# KEYS[1] = bucket; ARGV = burst, per_second, now. Returns 1 when a token was taken.
+_TAKE = """
+local burst, rate, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens, at = tonumber(state[1]) or burst, tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+local taken = 0
+if tokens >= 1 then tokens = tokens - 1; taken = 1 end
+redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
+redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 1)
+return taken
+"""
+
+
+class LocalRateLimiter:
+    """Token buckets kept in this process (one node)."""
+
+    def __init__(self, burst: int, per_second: float) -> None:
+        self._burst, self._rate = burst, per_second
+        self._buckets: dict[int, tuple[float, float]] = {}
+
+    async def allow(self, user_id: int) -> bool:
+        """Take a token from the user's bucket, if there is one."""
+        now = time.monotonic()
+        tokens, at = self._buckets.get(user_id, (self._burst, now))
+        tokens = min(self._burst, tokens + (now - at) * self._rate)
+        allowed = tokens >= 1
+        self._buckets[user_id] = (tokens - 1 if allowed else tokens, now)
+        if len(self._buckets) > 100_000:  # forget full buckets now and then
+            self._buckets = {k: v for k, v in self._buckets.items() if v[0] < self._burst}
+        return allowed
+
+
+class RedisRateLimiter:
+    """Token buckets in Redis, so the limit holds across every node."""
+
+    def __init__(self, redis: Redis, burst: int, per_second: float) -> None:
+        self._burst, self._rate = burst, per_second
+        self._take = redis.register_script(_TAKE)
+
+    async def allow(self, user_id: int) -> bool:
+        """Take a token from the user's shared bucket, if there is one."""
+        now = time.time()
+        taken = await self._take(keys=[f"videologue:rate:{user_id}"],
+                                 args=[self._burst, self._rate, now])
+        return bool(taken)

@@ -1,0 +1,76 @@
+"""This node's live service: hub, relay between nodes, rate limits and presence, started with the app."""
+
+import asyncio
+
+from litestar.channels.backends.base import ChannelsBackend
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from redis.asyncio import Redis
+
+from app import multimedia
+from app.live.hub import Hub, Member
+from app.live.ratelimit import LocalRateLimiter, RedisRateLimiter
+from app.live.relay import Relay
+from app.live.topics import Message
+from app.settings import Settings
+
+
+class LiveService:
+    """Everything the sockets of this node share."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.hub = Hub()
+        self.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        self.relay = Relay(self._make_backend, self.hub, self.resync)
+        if self.redis is not None:
+            self.rate_limiter = RedisRateLimiter(
+                self.redis, settings.annotation_burst, settings.annotation_per_second)
+        else:
+            self.rate_limiter = LocalRateLimiter(
+                settings.annotation_burst, settings.annotation_per_second)
+        self._subscribing: dict[str, asyncio.Task] = {}
+
+    def _make_backend(self) -> ChannelsBackend:
+        if self.redis is None:
+            return MemoryChannelsBackend()
+        return RedisChannelsPubSubBackend(redis=self.redis, key_prefix="videologue")
+
+    async def start(self) -> None:
+        """Connect to the pub/sub backend."""
+        await self.relay.start()
+
+    async def stop(self) -> None:
+        """Disconnect from the pub/sub backend."""
+        await self.relay.stop()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+    async def subscribe(self, topic: str, member: Member) -> None:
+        """Add a local member to a topic, subscribing this node to it first if need be."""
+        if self.hub.join(topic, member):
+            self._subscribing[topic] = asyncio.create_task(self.relay.subscribe(topic))
+        task = self._subscribing.get(topic)
+        if task is not None:
+            await task
+            self._subscribing.pop(topic, None)
+
+    async def unsubscribe(self, topic: str, member: Member) -> None:
+        """Remove a local member, unsubscribing this node when it was the topic's last."""
+        if self.hub.leave(topic, member):
+            await self.relay.unsubscribe(topic)
+
+    async def publish(self, topic: str, message: Message) -> None:
+        """Broadcast a message to the topic's members on every node."""
+        await self.relay.publish(topic, message)
+
+    async def resync(self) -> None:
+        """After a pub/sub outage, bring every local viewer up to date from the database."""
+        for topic in self.hub.topics():
+            if not topic.startswith("videos:"):
+                continue
+            channels = self.hub.members(topic)
+            since = min(channel.last_id for channel in channels)
+            views = await multimedia.list_annotations(channels[0].video_id, since)
+            for channel in channels:
+                await channel.catch_up(views)

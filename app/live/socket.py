@@ -1,0 +1,78 @@
+"""The video socket at /live/videos/{id}: connect (verify token and origin), join, then converse."""
+
+import logging
+from urllib.parse import parse_qs, urlsplit
+
+from litestar import asgi
+from litestar.types import Receive, Scope, Send
+
+from app import accounts, multimedia
+from app.live.channel import VideoChannel
+from app.live.outbox import Outbox
+from app.validation import NotFoundError
+
+log = logging.getLogger("videologue.live")
+
+# Outside hx-ws's reconnect codes, so a refused page does not retry forever.
+BAD_TOKEN = (4401, "Your session expired — sign in again")
+FOREIGN_ORIGIN = (4403, "This socket only serves this site's pages")
+UNKNOWN_VIDEO = (4404, "No such video")
+BAD_FRAME_TYPE = "Send text frames only."
+
+
+def _origin_allowed(scope: Scope) -> bool:
+    headers = dict(scope["headers"])
+    origin = headers.get(b"origin")
+    # Browsers always send Origin; other clients (bots, CLIs) are not a hijacking risk.
+    return origin is None or urlsplit(origin.decode()).netloc == headers.get(b"host", b"").decode()
+
+
+async def _connect(scope: Scope, live) -> tuple[tuple[int, str] | None, accounts.User | None]:
+    """Decide whether to let the socket in, and as whom (Phoenix's connect/3)."""
+    if not _origin_allowed(scope):
+        return FOREIGN_ORIGIN, None
+    query = parse_qs(scope["query_string"].decode())
+    user = None
+    if token := query.get("token", [""])[0]:
+        identity = accounts.verify_socket_token(live.settings.secret_key, token,
+                                                live.settings.token_max_age)
+        user = await accounts.get_signed_in_user(identity)
+        if user is None:
+            return BAD_TOKEN, None
+    try:
+        await multimedia.get_video(scope["path_params"]["video_id"])
+    except NotFoundError:
+        return UNKNOWN_VIDEO, None
+    return None, user
+
+
+def _last_seen_id(scope: Scope) -> int:
+    value = parse_qs(scope["query_string"].decode()).get("last_seen_id", ["0"])[0]
+    return int(value) if value.isdigit() else 0
+
+
+@asgi("/live/videos/{video_id:int}", copy_scope=False)
+async def video_socket(scope: Scope, receive: Receive, send: Send) -> None:
+    """Serve one viewer's socket on a video for as long as it stays open."""
+    live = scope["litestar_app"].state.live
+    await receive()  # websocket.connect
+    await send({"type": "websocket.accept"})
+    refusal, user = await _connect(scope, live)
+    if refusal:
+        await send({"type": "websocket.close", "code": refusal[0], "reason": refusal[1]})
+        return
+    outbox = Outbox(send, live.settings.live_backlog)
+    channel = VideoChannel(live, scope["path_params"]["video_id"], user, outbox)
+    try:
+        await channel.join(_last_seen_id(scope))
+        while (message := await receive())["type"] == "websocket.receive":
+            try:
+                text = message.get("text")
+                await (channel.handle(text) if text is not None
+                       else channel.reply_error(BAD_FRAME_TYPE))
+            except Exception:
+                log.exception("live frame failed (video %s, user %s)", channel.video_id,
+                              user.id if user else None)
+                await channel.reply_error("Something went wrong; please try again.")
+    finally:
+        await channel.leave()

@@ -1,0 +1,87 @@
+"""The app factory: create_app(settings) -> Litestar."""
+
+import logging
+
+from litestar import Litestar, Request
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.exceptions import NotFoundException
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.file import FileStore
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+
+from app.database import close_pool, open_pool
+from app.live import LiveService, video_socket
+from app.settings import ROOT, Settings
+from app.templating import TEMPLATE_CONFIG
+from app.web import (
+    HomeController,
+    ManageVideosController,
+    PasswordController,
+    RegistrationController,
+    SessionController,
+    SignInRequired,
+    WatchController,
+    current_user,
+    media_router,
+    not_found,
+    redirect_to_sign_in,
+    security_headers_middleware,
+    session_config,
+)
+
+
+def _stores(settings: Settings) -> StoreRegistry:
+    if settings.redis_url:
+        sessions = RedisStore.with_client(url=settings.redis_url, namespace="videologue-sessions")
+    else:
+        sessions = FileStore(settings.session_dir, create_directories=True)
+    return StoreRegistry(stores={"sessions": sessions})
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the Videologue app for the given settings (read from the environment by default)."""
+    settings = settings or Settings.from_env()
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    live = LiveService(settings)
+
+    async def on_startup(app: Litestar) -> None:
+        from piccolo_conf import DB
+
+        await open_pool(DB)
+        await live.start()
+
+    async def on_shutdown(app: Litestar) -> None:
+        from piccolo_conf import DB
+
+        await live.stop()
+        await close_pool(DB)
+
+    async def load_user(request: Request) -> None:
+        await current_user(request)
+
+    return Litestar(
+        route_handlers=[
+            HomeController, WatchController, RegistrationController, SessionController,
+            PasswordController, ManageVideosController, video_socket,
+            media_router(settings.media_dir),
+            create_static_files_router("/static", [ROOT / "static"], name="static"),
+        ],
+        middleware=[security_headers_middleware, session_config(settings).middleware],
+        csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.production,
+                               cookie_httponly=True, exclude=["/static", "/media", "/live"]),
+        template_config=TEMPLATE_CONFIG,
+        plugins=[FlashPlugin(config=FlashConfig(template_config=TEMPLATE_CONFIG))],
+        stores=_stores(settings),
+        before_request=load_user,
+        exception_handlers={SignInRequired: redirect_to_sign_in, NotFoundException: not_found},
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        state=State({"settings": settings, "live": live}),
+        debug=not settings.production,
+    )
+
+
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,47 @@
+"""Multimedia context: categories, videos and annotations."""
+
+from app.multimedia.annotations import (
+    AnnotationView,
+    annotate_video,
+    clean_annotation,
+    count_annotations,
+    list_annotations,
+)
+from app.multimedia.categories import list_categories, seed_categories
+from app.multimedia.tables import Annotation, Category, Video
+from app.multimedia.urls import PlayerSource, parse_video_url
+from app.multimedia.videos import (
+    VideoPage,
+    create_video,
+    delete_video,
+    get_user_video,
+    get_video,
+    list_user_videos,
+    list_videos,
+    slugify,
+    update_video,
+)
+
+__all__ = [
+    "Annotation",
+    "AnnotationView",
+    "Category",
+    "PlayerSource",
+    "Video",
+    "VideoPage",
+    "annotate_video",
+    "clean_annotation",
+    "count_annotations",
+    "create_video",
+    "delete_video",
+    "get_user_video",
+    "get_video",
+    "list_annotations",
+    "list_categories",
+    "list_user_videos",
+    "list_videos",
+    "parse_video_url",
+    "seed_categories",
+    "slugify",
+    "update_video",
+]

@@ -1,0 +1,79 @@
+"""Annotations: comments pinned to a moment of a video."""
+
+from dataclasses import dataclass
+
+from app.accounts.tables import User
+from app.multimedia.tables import Annotation, Video
+from app.validation import NotFoundError, ValidationError
+
+MAX_BODY = 500
+MAX_AT = 86_400_000
+
+
+@dataclass(frozen=True)
+class AnnotationView:
+    """An annotation as pages and sockets show it: with its author's username."""
+
+    id: int
+    video_id: int
+    user_id: int
+    username: str
+    body: str
+    at: int
+
+
+def clean_annotation(body: object, at: object) -> tuple[str, int]:
+    """Validate a posted body and `at`, returning them cleaned or raising ValidationError."""
+    errors: dict[str, str] = {}
+    text = body.strip() if isinstance(body, str) else ""
+    if not text:
+        errors["body"] = "Write something first."
+    elif len(text) > MAX_BODY:
+        errors["body"] = f"Keep it under {MAX_BODY} characters (this one has {len(text)})."
+    try:
+        millis = int(at) if not isinstance(at, bool | float) else int(str(at))
+    except (TypeError, ValueError):
+        millis = -1
+    if not 0 <= millis <= MAX_AT:
+        errors["at"] = "The time in the video is not valid."
+    if errors:
+        raise ValidationError(errors)
+    return text, millis
+
+
+async def annotate_video(user: User, video_id: int, body: object, at: object) -> AnnotationView:
+    """Store the user's annotation on a video, or raise ValidationError / NotFoundError."""
+    text, millis = clean_annotation(body, at)
+    if not await Video.exists().where(Video.id == video_id):
+        raise NotFoundError(f"video {video_id}")
+    annotation = Annotation(user=user.id, video=video_id, body=text, at=millis)
+    await annotation.save()
+    return AnnotationView(annotation.id, video_id, user.id, user.username, text, millis)
+
+
+_COLUMNS = (Annotation.id, Annotation.video, Annotation.user, Annotation.user.username,
+            Annotation.body, Annotation.at)
+
+
+def _view(row: dict) -> AnnotationView:
+    return AnnotationView(row["id"], row["video"], row["user"], row["user.username"],
+                          row["body"], row["at"])
+
+
+async def list_annotations(video_id: int, since_id: int = 0) -> list[AnnotationView]:
+    """The video's annotations with id above since_id, ordered by (at, id), in one query."""
+    rows = await Annotation.select(*_COLUMNS).where(
+        Annotation.video == video_id, Annotation.id > since_id, Annotation.deleted_at.is_null()
+    ).order_by(Annotation.at, Annotation.id)
+    return [_view(row) for row in rows]
+
+
+async def count_annotations(video_ids: list[int]) -> dict[int, int]:
+    """How many live annotations each of these videos has, in one query."""
+    if not video_ids:
+        return {}
+    rows = await Annotation.raw(
+        "SELECT video, COUNT(*) AS n FROM annotations WHERE deleted_at IS NULL "
+        "AND video IN (" + ",".join(str(int(v)) for v in video_ids) + ") GROUP BY video"
+    )
+    return {row["video"]: row["n"] for row in rows}

@@ -1,0 +1,13 @@
+"""Piccolo app registration for the multimedia tables."""
+
+from piccolo.conf.apps import AppConfig
+
+from app.multimedia.tables import Annotation, Category, Video
+from app.settings import ROOT
+
+APP_CONFIG = AppConfig(
+    app_name="multimedia",
+    migrations_folder_path=str(ROOT / "migrations" / "multimedia"),
+    table_classes=[Category, Video, Annotation],
+    migration_dependencies=["app.accounts.piccolo_app"],
+)

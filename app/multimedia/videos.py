@@ -1,0 +1,111 @@
+"""Videos: browsing everyone's, and managing one's own."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from app.accounts.tables import User
+from app.multimedia.tables import Category, Video
+from app.multimedia.urls import parse_video_url
+from app.validation import NotFoundError, ValidationError
+
+PER_PAGE = 12
+
+
+@dataclass(frozen=True)
+class VideoPage:
+    """One page of the video listing."""
+
+    videos: list[Video]
+    number: int
+    has_next: bool
+
+
+def slugify(title: str) -> str:
+    """Make the URL slug for a title: ascii words joined by hyphens."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:60].rstrip("-") or "video"
+
+
+def _with_relations():
+    return Video.objects(Video.user, Video.category)
+
+
+async def list_videos(page: int = 1, category_id: int | None = None) -> VideoPage:
+    """Everyone's videos, newest first, one page at a time, optionally in one category."""
+    page = max(page, 1)
+    query = _with_relations().order_by(Video.id, ascending=False)
+    if category_id:
+        query = query.where(Video.category == category_id)
+    rows = await query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)
+    return VideoPage(rows[:PER_PAGE], page, len(rows) > PER_PAGE)
+
+
+async def list_user_videos(user: User) -> list[Video]:
+    """The user's own videos, newest first."""
+    return await _with_relations().where(Video.user == user.id).order_by(Video.id, ascending=False)
+
+
+async def get_video(video_id: int) -> Video:
+    """Any video by id, or NotFoundError."""
+    video = await _with_relations().where(Video.id == video_id).first()
+    if video is None:
+        raise NotFoundError(f"video {video_id}")
+    return video
+
+
+async def get_user_video(user: User, video_id: int) -> Video:
+    """One of the user's own videos, or NotFoundError for anyone else's."""
+    video = await _with_relations().where(Video.id == video_id, Video.user == user.id).first()
+    if video is None:
+        raise NotFoundError(f"video {video_id}")
+    return video
+
+
+async def _clean(attrs: dict[str, str]) -> dict:
+    title = attrs.get("title", "").strip()
+    url = attrs.get("url", "").strip()
+    description = attrs.get("description", "").strip()
+    category = attrs.get("category_id", "").strip()
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = "Give the video a title."
+    elif len(title) > 120:
+        errors["title"] = "Use at most 120 characters."
+    try:
+        parse_video_url(url)
+    except ValueError as error:
+        errors["url"] = str(error)
+    if len(description) > 2000:
+        errors["description"] = "Use at most 2,000 characters."
+    category_id = int(category) if category.isdigit() else None
+    if category and (category_id is None or not await Category.exists().where(
+            Category.id == category_id)):
+        errors["category_id"] = "Pick a category from the list."
+    if errors:
+        raise ValidationError(errors)
+    return {Video.title: title, Video.url: url, Video.description: description,
+            Video.category: category_id, Video.slug: slugify(title)}
+
+
+async def create_video(user: User, attrs: dict[str, str]) -> Video:
+    """Create a video owned by the user, or raise ValidationError."""
+    values = await _clean(attrs)
+    video = Video({**values, Video.user: user.id})
+    await video.save()
+    return video
+
+
+async def update_video(user: User, video_id: int, attrs: dict[str, str]) -> Video:
+    """Change one of the user's videos, or raise ValidationError / NotFoundError."""
+    video = await get_user_video(user, video_id)
+    values = await _clean(attrs)
+    await Video.update(values).where(Video.id == video.id)
+    return await get_user_video(user, video_id)
+
+
+async def delete_video(user: User, video_id: int) -> None:
+    """Delete one of the user's videos with its annotations, or raise NotFoundError."""
+    video = await get_user_video(user, video_id)
+    await Video.delete().where(Video.id == video.id)

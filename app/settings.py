@@ -1,0 +1,68 @@
+"""The one reader of environment variables: a frozen Settings object."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-secret-change-me"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the environment describes an app that must not start."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment, read once."""
+
+    secret_key: str = DEV_SECRET
+    production: bool = False
+    database_url: str | None = None
+    sqlite_path: Path = ROOT / "var" / "videologue.sqlite"
+    redis_url: str | None = None
+    media_dir: Path = ROOT / "var" / "media"
+    session_dir: Path = ROOT / "var" / "sessions"
+    node_id: str = field(default_factory=lambda: f"{socket.gethostname()}-{secrets.token_hex(4)}")
+    token_max_age: int = 14 * 24 * 3600
+    annotation_burst: int = 5
+    annotation_per_second: float = 1.0
+    live_backlog: int = 256
+    live_max_frame: int = 16 * 1024
+    replay_batch: int = 200
+    presence_ttl: float = 30.0
+    presence_heartbeat: float = 10.0
+    presence_coalesce: float = 0.25
+    upload_max_bytes: int = 500 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables, refusing unsafe production set-ups."""
+        env = os.environ if env is None else env
+        defaults = cls()
+        settings = cls(
+            secret_key=env.get("SECRET_KEY", DEV_SECRET),
+            production=env.get("APP_ENV", "development") == "production",
+            database_url=env.get("DATABASE_URL") or None,
+            sqlite_path=Path(env.get("SQLITE_PATH", defaults.sqlite_path)),
+            redis_url=env.get("REDIS_URL") or None,
+            media_dir=Path(env.get("MEDIA_DIR", defaults.media_dir)),
+            session_dir=Path(env.get("SESSION_DIR", defaults.session_dir)),
+            node_id=env.get("NODE_ID") or defaults.node_id,
+            annotation_burst=int(env.get("ANNOTATION_BURST", defaults.annotation_burst)),
+            annotation_per_second=float(
+                env.get("ANNOTATION_PER_SECOND", defaults.annotation_per_second)
+            ),
+            live_backlog=int(env.get("LIVE_BACKLOG", defaults.live_backlog)),
+            presence_ttl=float(env.get("PRESENCE_TTL", defaults.presence_ttl)),
+            presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),
+            upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
+        )
+        if settings.production and settings.secret_key in ("", DEV_SECRET):
+            raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")
+        return settings

@@ -1,0 +1,31 @@
+"""Jinja templates: one folder per resource, autoescaped, reloaded on change."""
+
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
+
+from app.settings import ROOT
+
+
+def timecode(millis: int) -> str:
+    """Format milliseconds as m:ss, or h:mm:ss past the hour."""
+    seconds = max(int(millis), 0) // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def _configure(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["timecode"] = timecode
+    engine.engine.auto_reload = True
+
+
+TEMPLATE_CONFIG = TemplateConfig(
+    directory=ROOT / "templates",
+    engine=JinjaTemplateEngine,
+    engine_callback=_configure,
+)
+
+
+def render_partial(name: str, **context) -> str:
+    """Render a template outside a request, e.g. a fragment pushed over a socket."""
+    return TEMPLATE_CONFIG.engine_instance.get_template(name).render(**context)

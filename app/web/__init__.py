@@ -1,0 +1,27 @@
+"""Web layer: HTTP controllers, guards, sessions, security headers and media serving."""
+
+from app.web.auth import PasswordController, RegistrationController, SessionController
+from app.web.errors import not_found
+from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
+from app.web.media import media_router
+from app.web.security import security_headers_middleware
+from app.web.session import current_user, session_config
+from app.web.videos import ManageVideosController
+from app.web.watch import HomeController, WatchController
+
+__all__ = [
+    "HomeController",
+    "ManageVideosController",
+    "PasswordController",
+    "RegistrationController",
+    "SessionController",
+    "SignInRequired",
+    "WatchController",
+    "current_user",
+    "media_router",
+    "not_found",
+    "redirect_to_sign_in",
+    "require_user",
+    "security_headers_middleware",
+    "session_config",
+]

@@ -1,0 +1,14 @@
+"""Error pages."""
+
+from litestar import Request, Response
+from litestar.exceptions import NotFoundException
+from litestar.response import Template
+
+
+def not_found(request: Request, error: NotFoundException) -> Response:
+    """A friendly 404 page for browsers, plain text for everything else."""
+    if "text/html" not in request.headers.get("accept", ""):
+        return Response(error.detail or "Not Found", status_code=404, media_type="text/plain")
+    user = request.state.get("user")
+    return Template("errors/404.html", context={"user": user, "message": error.detail},
+                    status_code=404)

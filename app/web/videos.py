@@ -1,0 +1,83 @@
+"""Managing one's own videos at /manage/videos."""
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from app import multimedia
+from app.validation import NotFoundError, ValidationError
+from app.web.forms import FormData, page
+from app.web.guards import require_user
+
+
+async def _form_page(request: Request, video=None, form=None, errors=None, status=200):
+    categories = await multimedia.list_categories()
+    return page(request, "videos/edit.html" if video else "videos/new.html", status,
+                video=video, form=form or {}, errors=errors or {}, categories=categories)
+
+
+def _form_of(video) -> dict[str, str]:
+    category = video.category.id if video.category and video.category.id else ""
+    return {"title": video.title, "url": video.url, "description": video.description,
+            "category_id": str(category)}
+
+
+class ManageVideosController(Controller):
+    """List, create, edit and delete the signed-in user's videos."""
+
+    path = "/manage/videos"
+    guards = [require_user]
+
+    async def _own(self, request: Request, video_id: int):
+        try:
+            return await multimedia.get_user_video(request.state.user, video_id)
+        except NotFoundError as error:
+            raise NotFoundException("No such video among yours.") from error
+
+    @get()
+    async def index(self, request: Request) -> Template:
+        """List the user's videos."""
+        videos = await multimedia.list_user_videos(request.state.user)
+        return page(request, "videos/index.html", videos=videos)
+
+    @get("/new")
+    async def new(self, request: Request) -> Template:
+        """Show the new-video form."""
+        return await _form_page(request)
+
+    @post()
+    async def create(self, request: Request, data: FormData) -> Template | Redirect:
+        """Create the video, or show the form's errors."""
+        try:
+            video = await multimedia.create_video(request.state.user, data)
+        except ValidationError as error:
+            return await _form_page(request, form=data, errors=error.errors, status=422)
+        flash(request, f"“{video.title}” is ready to watch.", category="success")
+        return Redirect("/manage/videos")
+
+    @get("/{video_id:int}/edit")
+    async def edit(self, request: Request, video_id: int) -> Template:
+        """Show the edit form for one of the user's videos."""
+        video = await self._own(request, video_id)
+        return await _form_page(request, video=video, form=_form_of(video))
+
+    @post("/{video_id:int}")
+    async def update(self, request: Request, video_id: int, data: FormData) -> Template | Redirect:
+        """Save changes to one of the user's videos, or show the form's errors."""
+        video = await self._own(request, video_id)
+        try:
+            await multimedia.update_video(request.state.user, video_id, data)
+        except ValidationError as error:
+            return await _form_page(request, video=video, form=data, errors=error.errors,
+                                    status=422)
+        flash(request, "Your changes are saved.", category="success")
+        return Redirect("/manage/videos")
+
+    @post("/{video_id:int}/delete")
+    async def delete(self, request: Request, video_id: int) -> Redirect:
+        """Delete one of the user's videos."""
+        video = await self._own(request, video_id)
+        await multimedia.delete_video(request.state.user, video.id)
+        flash(request, f"“{video.title}” was deleted.", category="info")
+        return Redirect("/manage/videos")

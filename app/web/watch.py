@@ -1,0 +1,60 @@
+"""Browsing videos and the watch page."""
+
+from typing import Annotated
+
+from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+
+from app import accounts, multimedia
+from app.validation import NotFoundError
+from app.web.forms import page
+
+
+async def _video_or_404(video_id: int):
+    try:
+        return await multimedia.get_video(video_id)
+    except NotFoundError as error:
+        raise NotFoundException("No such video.") from error
+
+
+class HomeController(Controller):
+    """The home page: everyone's videos, newest first."""
+
+    @get("/")
+    async def index(self, request: Request, category: int | None = None,
+                    page_number: Annotated[int, Parameter(query="page", ge=1)] = 1) -> Template:
+        """List videos, a page at a time, optionally in one category."""
+        listing = await multimedia.list_videos(page_number, category)
+        counts = await multimedia.count_annotations([video.id for video in listing.videos])
+        return page(request, "home/index.html", listing=listing, counts=counts,
+                    categories=await multimedia.list_categories(), category=category)
+
+
+class WatchController(Controller):
+    """The watch page at /watch/{id}-{slug}."""
+
+    path = "/watch"
+
+    @get("/{video_id:int}")
+    async def short(self, video_id: int) -> Redirect:
+        """Redirect an id-only link to the canonical URL."""
+        video = await _video_or_404(video_id)
+        return Redirect(f"/watch/{video.id}-{video.slug}", status_code=301)
+
+    @get("/{ref:str}")
+    async def show(self, request: Request, ref: str) -> Template | Redirect:
+        """Show the player and the live panels, redirecting a stale slug."""
+        video_id, _, slug = ref.partition("-")
+        if not video_id.isdigit():
+            raise NotFoundException("No such video.")
+        video = await _video_or_404(int(video_id))
+        if slug != video.slug:
+            return Redirect(f"/watch/{video.id}-{video.slug}", status_code=301)
+        user = request.state.user
+        settings = request.app.state.settings
+        token = accounts.sign_socket_token(settings.secret_key, user) if user else None
+        return page(request, "watch/show.html", video=video, token=token,
+                    source=multimedia.parse_video_url(video.url),
+                    annotations=await multimedia.list_annotations(video.id), viewers=[], guests=0)

@@ -1,0 +1,65 @@
+"""Shared fixtures: a throwaway database, the app, an HTTP client and signed-in helpers."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_TMP = Path(tempfile.mkdtemp(prefix="videologue-tests-"))
+# Before any app module is imported: piccolo_conf builds its engine from these.
+os.environ.update({
+    "SQLITE_PATH": str(_TMP / "test.sqlite"),
+    "MEDIA_DIR": str(_TMP / "media"),
+    "SESSION_DIR": str(_TMP / "sessions"),
+    "ANNOTATION_BURST": "1000",
+})
+for name in ("DATABASE_URL", "REDIS_URL", "APP_ENV"):
+    os.environ.pop(name, None)
+subprocess.run([sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
+               cwd=ROOT, check=True, capture_output=True)
+
+import pytest  # noqa: E402
+from litestar.testing import TestClient  # noqa: E402
+
+from app.main import create_app  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from tests.factories import PASSWORD  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Path:
+    """The folder holding this run's database, media and sessions."""
+    return _TMP
+
+
+@pytest.fixture
+def app():
+    """The app, built from the test environment."""
+    return create_app(Settings.from_env())
+
+
+@pytest.fixture
+def client(app):
+    """An HTTP client that keeps cookies, like a browser."""
+    with TestClient(app=app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+def csrf_token(client: TestClient) -> str:
+    """The CSRF token a form would carry, fetching a page first if there is no cookie yet."""
+    if "csrftoken" not in client.cookies:
+        client.get("/sign-in")
+    return client.cookies["csrftoken"]
+
+
+def post_form(client: TestClient, url: str, data: dict, **kwargs):
+    """Submit a form as a browser does, CSRF token included."""
+    return client.post(url, data={**data, "_csrf_token": csrf_token(client)}, **kwargs)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD):
+    """Sign the client in through the real form."""
+    return post_form(client, "/sign-in", {"username": username, "password": password},
+                     follow_redirects=False)
