@@ -14,6 +14,14 @@ log = logging.getLogger("videologue.live")
 SIGNED_OUT_CODE = 4001
 
 
+def _by_id(view: multimedia.AnnotationView) -> int:
+    return view.id
+
+
+def _by_time(view: multimedia.AnnotationView) -> tuple[int, int]:
+    return view.at, view.id
+
+
 class VideoChannel:
     """Joins a video's topic, replays what the viewer missed, and handles their posts."""
 
@@ -35,15 +43,18 @@ class VideoChannel:
             self.receive(self.topic, message)
 
     async def catch_up(self, views: list[multimedia.AnnotationView]) -> None:
-        """Send the annotations this viewer has not seen yet, in batches."""
-        views = [view for view in views if view.id > self.last_id]
-        if not views:
-            return
-        self.last_id = max(view.id for view in views)
+        """Send the annotations this viewer has not seen yet, in batches.
+
+        Batches go out in id order (each sorted by time inside), so a replay cut short by a
+        dropped connection leaves no gap below the largest id the client holds.
+        """
+        views = sorted((view for view in views if view.id > self.last_id), key=_by_id)
         size = self.live.settings.replay_batch
         for start in range(0, len(views), size):
-            frame = fragments.annotations(views[start:start + size])
-            await self.outbox.send_now({"type": "websocket.send", "text": frame})
+            batch = sorted(views[start:start + size], key=_by_time)
+            await self.outbox.send_now({"type": "websocket.send",
+                                        "text": fragments.annotations(batch)})
+            self.last_id = max(self.last_id, *(view.id for view in batch))
 
     async def leave(self) -> None:
         """Unsubscribe from everything this channel joined."""
@@ -57,6 +68,9 @@ class VideoChannel:
             self.outbox.close(SIGNED_OUT_CODE, "Signed out")
         elif self._pending is not None:
             self._pending.append(message)
+            if len(self._pending) > self.live.settings.live_backlog:
+                self._pending.clear()
+                self.outbox.overflow()
         elif message.kind != "annotation":
             self.outbox.push(message.event)
         elif message.ref > self.last_id:

@@ -10,7 +10,6 @@ from litestar.types import Message, Send
 log = logging.getLogger("videologue.live")
 
 OVERFLOW_CODE = 1013  # "Try Again Later": hx-ws reconnects, and the rejoin catches up by id
-CLOSE_GRACE = 5.0
 
 
 class Outbox:
@@ -62,8 +61,8 @@ class Outbox:
 
     def overflow(self) -> None:
         """Close a socket that fell too far behind; it will rejoin and catch up from the database."""
-        log.info("closing a socket that fell %d messages behind", len(self._queue))
-        self._queue.clear()
+        if not self.closed:
+            log.info("closing a socket that fell more than %d messages behind", self._limit)
         self.close(OVERFLOW_CODE, "Too far behind; reconnect to catch up")
 
     def close(self, code: int, reason: str) -> None:
@@ -77,13 +76,10 @@ class Outbox:
         asyncio.create_task(self._close(code, reason))
 
     async def _close(self, code: int, reason: str) -> None:
-        # A peer that reads nothing never takes the close frame; uvicorn's ping timeout then
-        # drops the connection.
+        # The close frame waits behind what the transport already holds; a peer that never
+        # reads again is dropped by uvicorn's ping timeout, which also ends this wait.
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(
-                self._send({"type": "websocket.close", "code": code, "reason": reason}),
-                CLOSE_GRACE,
-            )
+            await self._send({"type": "websocket.close", "code": code, "reason": reason})
 
     async def send_now(self, event: Message) -> None:
         """Send an event to this socket alone, in order with what is already queued."""

@@ -1,7 +1,22 @@
 """The video socket against a real server: broadcast, replay, validation and refusals."""
 
+import json
+import re
 
-from tests.factories import make_user, make_video
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from app import multimedia
+from tests.factories import make_annotation, make_user, make_video
+from tests.server import AppServer
+
+ANNOTATION_IDS = re.compile(r'id="annotation-(\d+)"')
+
+
+def annotation_ids(frames: list[str]) -> list[int]:
+    """The annotation ids in the frames, in the order they arrived."""
+    return [int(found) for frame in frames for found in ANNOTATION_IDS.findall(frame)]
 
 
 async def test_a_post_reaches_three_viewers_including_the_sender(join):
@@ -12,4 +27,185 @@ async def test_a_post_reaches_three_viewers_including_the_sender(join):
     for viewer in (sender, other, anonymous):
         frames = await viewer.frames_until("First!")
         assert 'data-at="4200"' in frames[-1]
-        assert alice.username in frames[-1]
+        assert f'<span class="author">{alice.username}</span>' in frames[-1]
+    stored = await multimedia.list_annotations(video.id)
+    assert [(a.body, a.at) for a in stored] == [("First!", 4200)]
+
+
+async def test_the_sender_gets_a_cleared_form_and_others_do_not(join):
+    alice = await make_user()
+    video = await make_video(alice)
+    sender, other = await join(video, alice), await join(video)
+    await sender.post("Hello", at=10)
+    frames = await sender.frames_until("annotation-body")
+    assert 'hx-target="#annotation-body"' in frames[-1]
+    assert all("annotation-body" not in frame for frame in await other.frames_until("Hello"))
+
+
+async def test_bodies_and_usernames_are_escaped(join):
+    alice = await make_user()
+    video = await make_video(alice)
+    viewer = await join(video, alice)
+    await viewer.post('<script>alert(1)</script><img src=x onerror="alert(2)">', at=0)
+    frame = (await viewer.frames_until("alert(1)"))[-1]
+    assert "<script>" not in frame and "<img" not in frame
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=" in frame
+
+
+async def test_join_replays_annotations_ordered_by_time_then_id(join):
+    alice = await make_user()
+    video = await make_video(alice)
+    late = await make_annotation(alice, video, "late", at=9000)
+    early = await make_annotation(alice, video, "early", at=1000)
+    tie = await make_annotation(alice, video, "tie", at=1000)
+    viewer = await join(video)
+    assert annotation_ids([await viewer.frame()]) == [early.id, tie.id, late.id]
+
+
+async def test_last_seen_id_replays_only_newer_annotations(join):
+    alice = await make_user()
+    video = await make_video(alice)
+    seen = await make_annotation(alice, video, "seen", at=5000)
+    newer = await make_annotation(alice, video, "newer", at=100)
+    viewer = await join(video, last_seen_id=seen.id)
+    assert annotation_ids([await viewer.frame()]) == [newer.id]
+    assert await viewer.silent()
+
+
+async def test_a_large_history_arrives_in_batches_in_order(join):
+    alice = await make_user()
+    video = await make_video(alice)
+    for index in range(450):
+        await make_annotation(alice, video, f"n{index}", at=index)
+    viewer = await join(video)
+    frames = [await viewer.frame() for _ in range(3)]
+    ids = annotation_ids(frames)
+    assert len(ids) == 450 and ids == sorted(ids)
+    assert await viewer.silent()
+
+
+BAD_POSTS = [
+    ("empty body", {"body": ""}, "Write something first."),
+    ("whitespace body", {"body": "   \n\t "}, "Write something first."),
+    ("too long", {"body": "x" * 501}, "Keep it under 500 characters"),
+    ("negative at", {"at": "-1"}, "The time in the video is not valid."),
+    ("at past a day", {"at": "86400001"}, "The time in the video is not valid."),
+    ("at not a number", {"at": "soon"}, "The time in the video is not valid."),
+]
+
+
+@pytest.mark.parametrize(("case", "fields", "message"), BAD_POSTS, ids=[c[0] for c in BAD_POSTS])
+async def test_bad_posts_are_explained_to_the_sender_only_and_the_socket_stays_open(
+        join, case, fields, message):
+    alice = await make_user()
+    video = await make_video(alice)
+    sender, other = await join(video, alice), await join(video)
+    await sender.post(**{"body": "ok", "at": 1, **fields})
+    error = await sender.frame()
+    assert 'hx-target="#live-error"' in error and message in error
+    assert await other.silent()
+    assert await multimedia.list_annotations(video.id) == []
+    await sender.post("Still here", at=2)
+    assert "Still here" in (await sender.frames_until("Still here"))[-1]
+
+
+@pytest.mark.parametrize(("frame", "message"), [
+    ("{not json", "could not be read"),
+    (json.dumps({"event": "new_annotation", "body": "x" * 17_000, "at": "1"}), "too large"),
+    (json.dumps({"event": "delete_everything", "headers": {}}), "Unknown event"),
+    (json.dumps(["new_annotation"]), "Unknown event"),
+], ids=["malformed json", "frame over 16 KiB", "unknown event", "not an object"])
+async def test_unreadable_frames_get_an_error_and_the_socket_stays_open(join, frame, message):
+    alice = await make_user()
+    video = await make_video(alice)
+    sender = await join(video, alice)
+    await sender.socket.send(frame)
+    assert message in await sender.frame()
+    await sender.post("After the bad frame", at=3)
+    assert "After the bad frame" in (await sender.frames_until("After the bad frame"))[-1]
+
+
+async def test_anonymous_viewers_cannot_post(join):
+    alice = await make_user()
+    video = await make_video(alice)
+    anonymous = await join(video)
+    await anonymous.post("Sneaky", at=1)
+    assert "Sign in to post" in await anonymous.frame()
+    assert await multimedia.list_annotations(video.id) == []
+
+
+async def test_extra_fields_are_never_forwarded(join):
+    alice = await make_user()
+    video = await make_video(alice)
+    sender, other = await join(video, alice), await join(video)
+    await sender.post("Plain", at=1, user_id=999, html="<b>injected</b>")
+    frame = (await other.frames_until("Plain"))[-1]
+    assert "injected" not in frame and "999" not in frame
+
+
+@pytest.mark.parametrize(("how", "code"), [
+    ("bad token", 4401), ("foreign origin", 4403), ("unknown video", 4404)])
+async def test_refused_sockets_are_closed_with_a_clear_code_and_no_data(server, how, code):
+    alice = await make_user()
+    video = await make_video(alice)
+    path = f"/live/videos/{video.id}"
+    headers = {"Origin": server.url}
+    if how == "bad token":
+        path += "?token=WzEsMV0.forged.signature"
+    elif how == "foreign origin":
+        headers = {"Origin": "https://evil.example"}
+    else:
+        path = "/live/videos/999999"
+    async with connect(server.ws_url + path, additional_headers=headers) as socket:
+        with pytest.raises(ConnectionClosed) as closed:
+            await socket.recv()
+    assert closed.value.rcvd.code == code
+    assert closed.value.rcvd.reason
+
+
+async def test_a_token_from_before_sign_out_is_refused(join, server):
+    alice = await make_user()
+    video = await make_video(alice)
+    from app import accounts
+    from tests.live.conftest import token_for
+    old_token = token_for(alice)
+    await accounts.sign_out_everywhere(alice)
+    async with connect(f"{server.ws_url}/live/videos/{video.id}?token={old_token}") as socket:
+        with pytest.raises(ConnectionClosed) as closed:
+            await socket.recv()
+    assert closed.value.rcvd.code == 4401
+
+
+async def test_an_exception_in_one_handler_is_logged_and_leaves_other_sockets_working(join, server):
+    alice, bob = await make_user(), await make_user()
+    video = await make_video(alice)
+    broken, healthy = await join(video, alice), await join(video, bob)
+    # A lone surrogate survives JSON decoding but cannot be encoded for the database.
+    await broken.socket.send('{"event": "new_annotation", "body": "\\ud800", "at": "1"}')
+    assert "could not be saved" in await broken.frame()
+    await healthy.post("Unaffected", at=5)
+    assert "Unaffected" in (await healthy.frames_until("Unaffected"))[-1]
+    assert "Unaffected" in (await broken.frames_until("Unaffected"))[-1]
+    assert f"video {video.id}, user {alice.id}" in server.log()
+
+
+async def test_posting_is_rate_limited_per_user_across_tabs(tmp_root):
+    limited = AppServer({"ANNOTATION_BURST": "5", "ANNOTATION_PER_SECOND": "1"}).start()
+    try:
+        alice = await make_user()
+        video = await make_video(alice)
+        from tests.live.conftest import token_for
+        url = f"{limited.ws_url}/live/videos/{video.id}?token={token_for(alice)}"
+        async with connect(url) as tab_one, connect(url) as tab_two:
+            for index in range(6):
+                tab = tab_one if index % 2 else tab_two
+                await tab.send(json.dumps({"event": "new_annotation", "body": f"p{index}",
+                                           "at": "1", "headers": {}}))
+            replies = []  # each post gets exactly one reply in its sender's error slot
+            for tab in (tab_one, tab_two):
+                while sum("#live-error" in text for sender, text in replies if sender is tab) < 3:
+                    replies.append((tab, await tab.recv()))
+        assert sum("too fast" in frame for _, frame in replies) == 1
+        assert len(await multimedia.list_annotations(video.id)) == 5
+    finally:
+        limited.stop()
