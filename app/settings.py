@@ -35,8 +35,8 @@ class Settings:
     live_backlog: int = 256
     live_max_frame: int = 16 * 1024
     replay_batch: int = 200
-    presence_ttl: float = 30.0
-    presence_heartbeat: float = 10.0
+    presence_ttl: float = 20.0
+    presence_heartbeat: float = 5.0
     presence_coalesce: float = 0.25
     upload_max_bytes: int = 500 * 1024 * 1024
 

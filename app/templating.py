@@ -1,6 +1,6 @@
 """Jinja templates: one folder per resource, autoescaped, reloaded on change."""
 
-from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from app.settings import ROOT

@@ -8,6 +8,7 @@ from app.multimedia.annotations import (
     list_annotations,
 )
 from app.multimedia.categories import list_categories, seed_categories
+from app.multimedia.ids import parse_id
 from app.multimedia.tables import Annotation, Category, Video
 from app.multimedia.urls import PlayerSource, parse_video_url
 from app.multimedia.videos import (
@@ -40,6 +41,7 @@ __all__ = [
     "list_categories",
     "list_user_videos",
     "list_videos",
+    "parse_id",
     "parse_video_url",
     "seed_categories",
     "slugify",

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from app.accounts.tables import User
+from app.multimedia.ids import MAX_ID, is_id
 from app.multimedia.tables import Annotation, Video
 from app.validation import NotFoundError, ValidationError
 
@@ -44,7 +45,7 @@ def clean_annotation(body: object, at: object) -> tuple[str, int]:
 async def annotate_video(user: User, video_id: int, body: object, at: object) -> AnnotationView:
     """Store the user's annotation on a video, or raise ValidationError / NotFoundError."""
     text, millis = clean_annotation(body, at)
-    if not await Video.exists().where(Video.id == video_id):
+    if not (is_id(video_id) and await Video.exists().where(Video.id == video_id)):
         raise NotFoundError(f"video {video_id}")
     annotation = Annotation(user=user.id, video=video_id, body=text, at=millis)
     await annotation.save()
@@ -62,8 +63,10 @@ def _view(row: dict) -> AnnotationView:
 
 async def list_annotations(video_id: int, since_id: int = 0) -> list[AnnotationView]:
     """The video's annotations with id above since_id, ordered by (at, id), in one query."""
+    if not is_id(video_id) or since_id >= MAX_ID:
+        return []
     rows = await Annotation.select(*_COLUMNS).where(
-        Annotation.video == video_id, Annotation.id > since_id, Annotation.deleted_at.is_null()
+        Annotation.video == video_id, Annotation.id > max(since_id, 0), Annotation.deleted_at.is_null()
     ).order_by(Annotation.at, Annotation.id)
     return [_view(row) for row in rows]
 

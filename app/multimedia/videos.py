@@ -5,11 +5,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from app.accounts.tables import User
+from app.multimedia.ids import MAX_ID, is_id, parse_id
 from app.multimedia.tables import Category, Video
 from app.multimedia.urls import parse_video_url
 from app.validation import NotFoundError, ValidationError
 
 PER_PAGE = 12
+LAST_PAGE = MAX_ID // PER_PAGE + 1
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ def _with_relations():
 
 async def list_videos(page: int = 1, category_id: int | None = None) -> VideoPage:
     """Everyone's videos, newest first, one page at a time, optionally in one category."""
-    page = max(page, 1)
+    page = min(max(page, 1), LAST_PAGE)
     query = _with_relations().order_by(Video.id, ascending=False)
     if category_id:
         query = query.where(Video.category == category_id)
@@ -47,20 +49,23 @@ async def list_user_videos(user: User) -> list[Video]:
     return await _with_relations().where(Video.user == user.id).order_by(Video.id, ascending=False)
 
 
-async def get_video(video_id: int) -> Video:
-    """Any video by id, or NotFoundError."""
-    video = await _with_relations().where(Video.id == video_id).first()
+async def _find(video_id: int, *conditions) -> Video:
+    video = None
+    if is_id(video_id):
+        video = await _with_relations().where(Video.id == video_id, *conditions).first()
     if video is None:
         raise NotFoundError(f"video {video_id}")
     return video
+
+
+async def get_video(video_id: int) -> Video:
+    """Any video by id, or NotFoundError."""
+    return await _find(video_id)
 
 
 async def get_user_video(user: User, video_id: int) -> Video:
     """One of the user's own videos, or NotFoundError for anyone else's."""
-    video = await _with_relations().where(Video.id == video_id, Video.user == user.id).first()
-    if video is None:
-        raise NotFoundError(f"video {video_id}")
-    return video
+    return await _find(video_id, Video.user == user.id)
 
 
 async def _clean(attrs: dict[str, str]) -> dict:
@@ -79,7 +84,7 @@ async def _clean(attrs: dict[str, str]) -> dict:
         errors["url"] = str(error)
     if len(description) > 2000:
         errors["description"] = "Use at most 2,000 characters."
-    category_id = int(category) if category.isdigit() else None
+    category_id = parse_id(category)
     if category and (category_id is None or not await Category.exists().where(
             Category.id == category_id)):
         errors["category_id"] = "Pick a category from the list."

@@ -1,6 +1,7 @@
 """Registration, sign-in, sign-out and password change."""
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -41,7 +42,7 @@ class SessionController(Controller):
     """Signing in and out."""
 
     @get("/sign-in")
-    async def new(self, request: Request, next: str = "/") -> Template:
+    async def new(self, request: Request, next: FromQuery[str] = "/") -> Template:
         """Show the sign-in form."""
         return page(request, "sessions/new.html", error=None, form={"next": safe_next(next)})
 

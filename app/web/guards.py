@@ -1,6 +1,6 @@
 """Guards for pages that need a signed-in user, and what happens when there is none."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
@@ -24,16 +24,19 @@ async def require_user(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 def redirect_to_sign_in(request: Request, _: SignInRequired) -> Response:
     """Send the visitor to sign in, with a message, and bring them back afterwards."""
     flash(request, "Please sign in to continue.", category="info")
-    back = request.url.path if request.method == "GET" else request.headers.get("referer", "/")
+    back = request.url.path if request.method == "GET" else _referring_path(request)
     return Redirect(f"/sign-in?next={quote(safe_next(back), safe='/')}")
 
 
+def _referring_path(request: Request) -> str:
+    referer = urlsplit(request.headers.get("referer", ""))
+    return referer.path if referer.netloc == request.url.netloc else "/"
+
+
 def safe_next(target: str | None) -> str:
-    """A local path to go back to, never another site."""
-    if not target:
-        return "/"
-    if "://" in target:
-        target = "/" + target.split("://", 1)[1].partition("/")[2]
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A path on this site to go back to; anything that could lead elsewhere becomes '/'."""
+    # Browsers drop tabs and newlines inside URLs and read '\\' as '/', so '/\t/x' means '//x'.
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(char.isspace() or not char.isprintable() for char in target)):
         return "/"
     return target

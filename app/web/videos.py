@@ -2,6 +2,7 @@
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -57,13 +58,13 @@ class ManageVideosController(Controller):
         return Redirect("/manage/videos")
 
     @get("/{video_id:int}/edit")
-    async def edit(self, request: Request, video_id: int) -> Template:
+    async def edit(self, request: Request, video_id: FromPath[int]) -> Template:
         """Show the edit form for one of the user's videos."""
         video = await self._own(request, video_id)
         return await _form_page(request, video=video, form=_form_of(video))
 
     @post("/{video_id:int}")
-    async def update(self, request: Request, video_id: int, data: FormData) -> Template | Redirect:
+    async def update(self, request: Request, video_id: FromPath[int], data: FormData) -> Template | Redirect:
         """Save changes to one of the user's videos, or show the form's errors."""
         video = await self._own(request, video_id)
         try:
@@ -75,7 +76,7 @@ class ManageVideosController(Controller):
         return Redirect("/manage/videos")
 
     @post("/{video_id:int}/delete")
-    async def delete(self, request: Request, video_id: int) -> Redirect:
+    async def delete(self, request: Request, video_id: FromPath[int]) -> Redirect:
         """Delete one of the user's videos."""
         video = await self._own(request, video_id)
         await multimedia.delete_video(request.state.user, video.id)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app import accounts, multimedia
@@ -23,13 +23,15 @@ class HomeController(Controller):
     """The home page: everyone's videos, newest first."""
 
     @get("/")
-    async def index(self, request: Request, category: int | None = None,
-                    page_number: Annotated[int, Parameter(query="page", ge=1)] = 1) -> Template:
+    async def index(self, request: Request, category: FromQuery[str] = "",
+                    page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1) -> Template:
         """List videos, a page at a time, optionally in one category."""
-        listing = await multimedia.list_videos(page_number, category)
+        # The filter form sends category= for "All categories": anything but an id means all.
+        category_id = multimedia.parse_id(category)
+        listing = await multimedia.list_videos(page_number, category_id)
         counts = await multimedia.count_annotations([video.id for video in listing.videos])
         return page(request, "home/index.html", listing=listing, counts=counts,
-                    categories=await multimedia.list_categories(), category=category)
+                    categories=await multimedia.list_categories(), category=category_id)
 
 
 class WatchController(Controller):
@@ -38,18 +40,16 @@ class WatchController(Controller):
     path = "/watch"
 
     @get("/{video_id:int}")
-    async def short(self, video_id: int) -> Redirect:
+    async def short(self, video_id: FromPath[int]) -> Redirect:
         """Redirect an id-only link to the canonical URL."""
         video = await _video_or_404(video_id)
         return Redirect(f"/watch/{video.id}-{video.slug}", status_code=301)
 
     @get("/{ref:str}")
-    async def show(self, request: Request, ref: str) -> Template | Redirect:
+    async def show(self, request: Request, ref: FromPath[str]) -> Template | Redirect:
         """Show the player and the live panels, redirecting a stale slug."""
-        video_id, _, slug = ref.partition("-")
-        if not video_id.isdigit():
-            raise NotFoundException("No such video.")
-        video = await _video_or_404(int(video_id))
+        head, _, slug = ref.partition("-")
+        video = await _video_or_404(multimedia.parse_id(head) or 0)
         if slug != video.slug:
             return Redirect(f"/watch/{video.id}-{video.slug}", status_code=301)
         user = request.state.user
@@ -57,4 +57,4 @@ class WatchController(Controller):
         token = accounts.sign_socket_token(settings.secret_key, user) if user else None
         return page(request, "watch/show.html", video=video, token=token,
                     source=multimedia.parse_video_url(video.url),
-                    annotations=await multimedia.list_annotations(video.id), viewers=[], guests=0)
+                    annotations=await multimedia.list_annotations(video.id), viewers=None, guests=0)

@@ -1,0 +1,52 @@
+"""Settings from the environment, and what production changes about cookies."""
+
+from dataclasses import replace
+
+import pytest
+from litestar.testing import TestClient
+
+from app.main import create_app
+from app.settings import DEV_SECRET, ConfigurationError, Settings
+from app.web import session_config
+
+OWN_SECRET = "a production secret nobody else has"
+
+
+@pytest.mark.parametrize("env", [
+    {"APP_ENV": "production"},
+    {"APP_ENV": "production", "SECRET_KEY": ""},
+    {"APP_ENV": "production", "SECRET_KEY": DEV_SECRET},
+])
+def test_production_without_a_secret_key_of_its_own_refuses_to_start(env):
+    with pytest.raises(ConfigurationError):
+        Settings.from_env(env)
+
+
+def test_production_with_its_own_secret_key_starts():
+    settings = Settings.from_env({"APP_ENV": "production", "SECRET_KEY": OWN_SECRET})
+    assert (settings.production, settings.secret_key) == (True, OWN_SECRET)
+
+
+def test_development_runs_with_the_default_secret_key():
+    settings = Settings.from_env({})
+    assert (settings.production, settings.secret_key) == (False, DEV_SECRET)
+
+
+@pytest.mark.parametrize(("production", "secure"), [(True, True), (False, False)])
+def test_the_session_cookie_is_httponly_lax_and_secure_only_in_production(production, secure):
+    config = session_config(replace(Settings.from_env({}), production=production))
+    assert (config.httponly, config.samesite, config.secure) == (True, "lax", secure)
+
+
+def cookie_attributes(response, name: str) -> set[str]:
+    """The lowercased attributes of one Set-Cookie header."""
+    header = next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"{name}="))
+    return {part.strip().lower() for part in header.split(";")[1:]}
+
+
+def test_a_production_app_sets_secure_httponly_lax_session_and_csrf_cookies():
+    settings = replace(Settings.from_env(), production=True, secret_key=OWN_SECRET)
+    with TestClient(app=create_app(settings), base_url="http://testserver.local") as client:
+        response = client.get("/manage/videos", follow_redirects=False)  # the sign-in flash needs a session
+    assert {"secure", "httponly", "samesite=lax"} <= cookie_attributes(response, "session")
+    assert {"secure", "httponly"} <= cookie_attributes(response, "csrftoken")
