@@ -7,6 +7,7 @@ from app import multimedia
 from app.accounts import User
 from app.live import fragments
 from app.live.outbox import Outbox
+from app.live.presence import CHANGED as PRESENCE_CHANGED
 from app.live.topics import Message, user_topic, video_topic
 from app.validation import ValidationError
 
@@ -30,6 +31,8 @@ class VideoChannel:
         self.topic = video_topic(video_id)
         self.last_id = 0
         self._pending: list[Message] | None = []  # live messages that arrive during the replay
+        self.connection_id = live.connection_id()
+        self.tracked = False
 
     async def join(self, last_seen_id: int) -> None:
         """Subscribe first, then replay from the database, then release what arrived meanwhile."""
@@ -41,6 +44,9 @@ class VideoChannel:
         pending, self._pending = self._pending, None
         for message in pending:
             self.receive(self.topic, message)
+        await self.live.presence.track(self.topic, self.connection_id,
+                                       self.user.id if self.user else None)
+        self.tracked = True
 
     async def catch_up(self, views: list[multimedia.AnnotationView]) -> None:
         """Send the annotations this viewer has not seen yet, in batches.
@@ -57,7 +63,9 @@ class VideoChannel:
             self.last_id = max(self.last_id, *(view.id for view in batch))
 
     async def leave(self) -> None:
-        """Unsubscribe from everything this channel joined."""
+        """Unsubscribe from everything this channel joined and leave the viewers panel."""
+        if self.tracked:
+            await self.live.presence.untrack(self.topic, self.connection_id)
         await self.live.unsubscribe(self.topic, self)
         if self.user:
             await self.live.unsubscribe(user_topic(self.user.id), self)
@@ -66,6 +74,8 @@ class VideoChannel:
         """Deliver a broadcast to this viewer, dropping what the replay already gave them."""
         if message.kind == "disconnect":
             self.outbox.close(SIGNED_OUT_CODE, "Signed out")
+        elif message.kind == PRESENCE_CHANGED:
+            return  # for the presence tracker; viewers get the rendered panel instead
         elif self._pending is not None:
             self._pending.append(message)
             if len(self._pending) > self.live.settings.live_backlog:

@@ -1,6 +1,7 @@
 """This node's live service: hub, relay between nodes, rate limits and presence, started with the app."""
 
 import asyncio
+import itertools
 
 from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
@@ -9,6 +10,8 @@ from redis.asyncio import Redis
 
 from app import multimedia
 from app.live.hub import Hub, Member
+from app.live.presence import Presence
+from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
 from app.live.ratelimit import LocalRateLimiter, RedisRateLimiter
 from app.live.relay import Relay
 from app.live.topics import Message
@@ -29,7 +32,18 @@ class LiveService:
         else:
             self.rate_limiter = LocalRateLimiter(
                 settings.annotation_burst, settings.annotation_per_second)
+        if self.redis is not None:
+            backend = RedisPresenceBackend(self.redis, settings.node_id, settings.presence_ttl)
+        else:
+            backend = LocalPresenceBackend()
+        self.presence = Presence(backend, self.hub, self.publish, settings.presence_coalesce,
+                                 settings.presence_heartbeat)
         self._subscribing: dict[str, asyncio.Task] = {}
+        self._connections = itertools.count(1)
+
+    def connection_id(self) -> str:
+        """A new id for a connection, unique across nodes."""
+        return f"{self.settings.node_id}:{next(self._connections)}"
 
     def _make_backend(self) -> ChannelsBackend:
         if self.redis is None:
@@ -37,11 +51,13 @@ class LiveService:
         return RedisChannelsPubSubBackend(redis=self.redis, key_prefix="videologue")
 
     async def start(self) -> None:
-        """Connect to the pub/sub backend."""
+        """Connect to the pub/sub backend and start presence heartbeats."""
         await self.relay.start()
+        await self.presence.start()
 
     async def stop(self) -> None:
-        """Disconnect from the pub/sub backend."""
+        """Clear this node's presence, then disconnect from the pub/sub backend."""
+        await self.presence.stop()
         await self.relay.stop()
         if self.redis is not None:
             await self.redis.aclose()
@@ -67,9 +83,9 @@ class LiveService:
     async def resync(self) -> None:
         """After a pub/sub outage, bring every local viewer up to date from the database."""
         for topic in self.hub.topics():
-            if not topic.startswith("videos:"):
+            channels = [m for m in self.hub.members(topic) if hasattr(m, "catch_up")]
+            if not channels:
                 continue
-            channels = self.hub.members(topic)
             since = min(channel.last_id for channel in channels)
             views = await multimedia.list_annotations(channels[0].video_id, since)
             for channel in channels:

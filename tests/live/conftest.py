@@ -30,6 +30,7 @@ class Viewer:
 
     def __init__(self, socket):
         self.socket = socket
+        self.panels: list[str] = []  # viewers-panel frames, kept apart from the others
 
     async def post(self, body="Hello", at=1000, **extra):
         """Send the annotate form as hx-ws does: the form values plus headers."""
@@ -38,8 +39,27 @@ class Viewer:
         await self.socket.send(json.dumps(frame))
 
     async def frame(self, timeout: float = 5) -> str:
-        """The next frame the server pushes."""
-        return await asyncio.wait_for(self.socket.recv(), timeout)
+        """The next frame the server pushes, other than a viewers-panel update."""
+        while True:
+            frame = await asyncio.wait_for(self.socket.recv(), timeout)
+            if 'hx-target="#user-list"' not in frame:
+                return frame
+            self.panels.append(frame)
+
+    async def panel_showing(self, *needles: str, without: tuple[str, ...] = (),
+                            timeout: float = 10) -> str:
+        """Wait for a viewers-panel update that has every needle and none of `without`."""
+        def matches(panel: str) -> bool:
+            return all(n in panel for n in needles) and not any(n in panel for n in without)
+
+        async def wait() -> str:
+            while True:
+                if self.panels and matches(self.panels[-1]):
+                    return self.panels[-1]
+                frame = await self.socket.recv()
+                if 'hx-target="#user-list"' in frame:
+                    self.panels.append(frame)
+        return await asyncio.wait_for(wait(), timeout)
 
     async def frames_until(self, needle: str, timeout: float = 5) -> list[str]:
         """Frames received up to and including the first that contains needle."""
@@ -52,7 +72,7 @@ class Viewer:
     async def silent(self, wait: float = 0.5) -> bool:
         """True when nothing arrives for a while."""
         try:
-            await asyncio.wait_for(self.socket.recv(), wait)
+            await self.frame(wait)
         except TimeoutError:
             return True
         return False

@@ -1,0 +1,120 @@
+"""Presence: who is watching each video, rendered once per change and pushed to its viewers."""
+
+import asyncio
+import logging
+from collections import Counter, defaultdict
+
+from app import accounts
+from app.live.hub import Hub
+from app.live.topics import Message
+from app.templating import render_partial
+
+log = logging.getLogger("videologue.live")
+CHANGED = "presence_changed"
+
+
+def viewers_panel(entries: list[tuple[str, int | None]], usernames: dict[int, str]) -> str:
+    """The viewers panel: each signed-in user once with their tab count, then the guests."""
+    tabs = Counter(user_id for _, user_id in entries if user_id in usernames)
+    viewers = sorted(({"username": usernames[uid], "count": n} for uid, n in tabs.items()),
+                     key=lambda viewer: viewer["username"].lower())
+    guests = sum(1 for _, user_id in entries if user_id is None)
+    html = render_partial("watch/_user_list.html", viewers=viewers, guests=guests)
+    return f'<hx-partial hx-target="#user-list" hx-swap="outerHTML">{html}</hx-partial>'
+
+
+class Presence:
+    """Tracks connections per topic in a backend and keeps every viewer's panel current.
+
+    A change anywhere is announced on the topic; each node then re-reads the entries, fetches
+    usernames in one query and renders the panel once for all its local viewers, at most once
+    per coalescing window, so a join storm costs a few renders, not one per join per viewer.
+    """
+
+    def __init__(self, backend, hub: Hub, publish, coalesce: float, heartbeat: float) -> None:
+        self.backend, self._hub, self._publish = backend, hub, publish
+        self._coalesce, self._heartbeat_every = coalesce, heartbeat
+        self._local: defaultdict[str, int] = defaultdict(int)
+        self._scheduled: dict[str, bool] = {}  # topic -> must send even if unchanged
+        self._last: dict[str, str] = {}
+        self._heartbeat_task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        """Start renewing this node's entries and noticing other nodes' expired ones."""
+        self._heartbeat_task = asyncio.create_task(self._beat())
+
+    async def stop(self) -> None:
+        """Remove this node's entries and tell the other nodes."""
+        if self._heartbeat_task:
+            self._heartbeat_task.cancel()
+        topics = list(self._local)
+        try:
+            await self.backend.clear()
+            for topic in topics:
+                await self._publish(topic, Message(CHANGED, 0))
+        except Exception:
+            log.warning("could not clear presence on shutdown", exc_info=True)
+
+    async def track(self, topic: str, connection_id: str, user_id: int | None) -> None:
+        """Add a connection and announce the change."""
+        self._local[topic] += 1
+        if self._local[topic] == 1:
+            self._hub.join(topic, self)
+        await self.backend.track(topic, connection_id, user_id)
+        await self._publish(topic, Message(CHANGED, 0))
+
+    async def untrack(self, topic: str, connection_id: str) -> None:
+        """Remove a connection and announce the change."""
+        self._local[topic] -= 1
+        if self._local[topic] <= 0:
+            del self._local[topic]
+            self._hub.leave(topic, self)
+            self._last.pop(topic, None)
+        try:
+            await self.backend.untrack(topic, connection_id)
+            await self._publish(topic, Message(CHANGED, 0))
+        except Exception:
+            log.warning("presence untrack failed; the entry will expire", exc_info=True)
+
+    async def count(self, topic: str) -> int:
+        """How many connections watch the topic right now, on every node."""
+        return len(await self.backend.entries(topic))
+
+    def receive(self, topic: str, message: Message) -> None:
+        """React to a change announced by any node."""
+        if message.kind == CHANGED:
+            self._schedule(topic, force=True)
+
+    def _schedule(self, topic: str, force: bool) -> None:
+        if topic in self._scheduled:
+            self._scheduled[topic] |= force
+            return
+        self._scheduled[topic] = force
+        asyncio.get_running_loop().call_later(
+            self._coalesce, lambda: asyncio.create_task(self._refresh(topic)))
+
+    async def _refresh(self, topic: str) -> None:
+        force = self._scheduled.pop(topic, True)
+        if topic not in self._local:
+            return
+        try:
+            entries = await self.backend.entries(topic)
+            ids = sorted({user_id for _, user_id in entries if user_id is not None})
+            users = await accounts.list_users_by_ids(ids)
+        except Exception:
+            log.warning("presence refresh failed for %s", topic, exc_info=True)
+            return
+        html = viewers_panel(entries, {uid: user.username for uid, user in users.items()})
+        if force or html != self._last.get(topic):
+            self._last[topic] = html
+            self._hub.deliver(topic, Message("presence", 0, html))
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self._heartbeat_every)
+            try:
+                await self.backend.heartbeat()
+            except Exception:
+                log.warning("presence heartbeat failed", exc_info=True)
+            for topic in list(self._local):
+                self._schedule(topic, force=False)  # catches other nodes' expired entries

@@ -1,0 +1,66 @@
+"""Presence backends on their own: the in-process one and Redis, with node heartbeats."""
+
+import asyncio
+
+import pytest
+from redis.asyncio import Redis
+
+from app.live.presence import viewers_panel
+from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
+from tests.redis_server import RedisServer
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    """A real redis-server for this module."""
+    with RedisServer() as server:
+        yield server.url
+
+
+@pytest.fixture(params=["local", "redis"])
+async def backend(request, redis_url):
+    """Each backend, empty."""
+    if request.param == "local":
+        yield LocalPresenceBackend()
+        return
+    client = Redis.from_url(redis_url)
+    await client.flushall()
+    yield RedisPresenceBackend(client, "node-a", ttl=30)
+    await client.aclose()
+
+
+async def test_tracked_connections_are_listed_until_untracked(backend):
+    await backend.track("videos:1", "c1", 7)
+    await backend.track("videos:1", "c2", None)
+    await backend.track("videos:2", "c3", 8)
+    assert sorted(await backend.entries("videos:1"), key=str) == [("c1", 7), ("c2", None)]
+    await backend.untrack("videos:1", "c1")
+    assert await backend.entries("videos:1") == [("c2", None)]
+
+
+async def test_clear_removes_this_nodes_entries(backend):
+    await backend.track("videos:1", "c1", 7)
+    await backend.clear()
+    assert await backend.entries("videos:1") == []
+
+
+async def test_a_node_whose_heartbeat_stops_has_its_entries_expire(redis_url):
+    client = Redis.from_url(redis_url)
+    await client.flushall()
+    alive = RedisPresenceBackend(client, "alive", ttl=1)
+    crashed = RedisPresenceBackend(client, "crashed", ttl=1)
+    await alive.track("videos:9", "a1", 1)
+    await crashed.track("videos:9", "c1", 2)
+    assert len(await alive.entries("videos:9")) == 2
+    for _ in range(6):  # only "alive" keeps beating
+        await asyncio.sleep(0.5)
+        await alive.heartbeat()
+    assert await alive.entries("videos:9") == [("a1", 1)]
+    await client.aclose()
+
+
+def test_the_panel_lists_each_user_once_with_tabs_sorted_and_counts_guests():
+    entries = [("1", 2), ("2", 1), ("3", 2), ("4", None), ("5", None)]
+    panel = viewers_panel(entries, {1: "Zoe", 2: "adam"})
+    assert panel.index("adam (2)") < panel.index("Zoe (1)")
+    assert "and 2 guests" in panel and 'hx-target="#user-list"' in panel
