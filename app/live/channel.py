@@ -31,6 +31,7 @@ class VideoChannel:
         self.topic = video_topic(video_id)
         self.last_id = 0
         self._pending: list[Message] | None = []  # live messages that arrive during the replay
+        self._missed = False  # the pending list overflowed: read the replay again from the database
         self.connection_id = live.connection_id()
         self.tracked = False
 
@@ -41,6 +42,12 @@ class VideoChannel:
             await self.live.subscribe(user_topic(self.user.id), self)
         self.last_id = last_seen_id
         await self.catch_up(await multimedia.list_annotations(self.video_id, last_seen_id))
+        while self._missed and not self.outbox.closed:
+            # More arrived during a slow replay than the backlog holds; every annotation
+            # is stored before it is broadcast, so the database has what was dropped.
+            self._missed = False
+            self._pending.clear()
+            await self.catch_up(await multimedia.list_annotations(self.video_id, self.last_id))
         pending, self._pending = self._pending, None
         for message in pending:
             self.receive(self.topic, message)
@@ -57,6 +64,8 @@ class VideoChannel:
         views = sorted((view for view in views if view.id > self.last_id), key=_by_id)
         size = self.live.settings.replay_batch
         for start in range(0, len(views), size):
+            if self.outbox.closed:
+                return
             batch = sorted(views[start:start + size], key=_by_time)
             await self.outbox.send_now({"type": "websocket.send",
                                         "text": fragments.annotations(batch)})
@@ -77,10 +86,11 @@ class VideoChannel:
         elif message.kind == PRESENCE_CHANGED:
             return  # for the presence tracker; viewers get the rendered panel instead
         elif self._pending is not None:
-            self._pending.append(message)
-            if len(self._pending) > self.live.settings.live_backlog:
+            if len(self._pending) < self.live.settings.live_backlog:
+                self._pending.append(message)
+            else:
                 self._pending.clear()
-                self.outbox.overflow()
+                self._missed = True
         elif message.kind != "annotation":
             self.outbox.push(message.event)
         elif message.ref > self.last_id:

@@ -1,10 +1,9 @@
-"""A viewer that stops reading never delays the others, and is cut off past its backlog."""
+"""A viewer that stops reading never delays the others (the cut-off past its backlog: test_outbox)."""
 
 import asyncio
 import socket
 from urllib.parse import urlsplit
 
-import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -13,7 +12,7 @@ from tests.factories import make_user, make_video
 from tests.live.test_socket import annotation_ids
 
 HISTORY = 12_000  # ~7 MB: more than the kernel (up to 4 MiB) and uvicorn buffer for a stalled reader
-POSTS = 20
+POSTS = 20  # more than the live tests' LIVE_BACKLOG of 8
 BODY = "x" * 480
 
 
@@ -28,7 +27,17 @@ async def stalled_viewer(server, video):
                          additional_headers={"Origin": server.url})
 
 
-async def test_a_stalled_viewer_does_not_delay_others_and_is_closed_then_catches_up(join, server):
+async def read_annotation_ids(viewer, idle: float = 3) -> list[int]:
+    """Every annotation id a raw client receives until it goes quiet or is closed."""
+    got = []
+    try:
+        while True:
+            got.extend(annotation_ids([await asyncio.wait_for(viewer.recv(), idle)]))
+    except (TimeoutError, ConnectionClosed):
+        return got
+
+
+async def test_a_stalled_joiner_delays_nobody_and_later_gets_everything_once(join, server):
     alice = await make_user()
     video = await make_video(alice)
     # One bulk insert instead of 12,000 context calls keeps the test quick.
@@ -43,19 +52,8 @@ async def test_a_stalled_viewer_does_not_delay_others_and_is_closed_then_catches
     received = annotation_ids(await watcher.frames_until(f"live #{POSTS - 1}<", timeout=30))
     assert len(received) == POSTS  # the watcher got everything while the stalled one read nothing
 
-    got, code = [], None
-    with pytest.raises(ConnectionClosed) as closed:
-        while True:
-            got.extend(annotation_ids([await asyncio.wait_for(stalled.recv(), 30)]))
-    code = closed.value.rcvd.code if closed.value.rcvd else None
-    assert code == 1013  # reconnectable: hx-ws comes back and catches up
-    total = HISTORY + POSTS
-    assert 0 < len(got) < total
-
-    rejoined = await join(video, last_seen_id=max(got))
-    frames = []
-    while len(annotation_ids(frames)) < total - len(got):
-        frames.append(await rejoined.frame())
-    assert sorted(got + annotation_ids(frames)) == sorted(
-        a.id for a in await multimedia.list_annotations(video.id))
-    assert await rejoined.silent()
+    # The stalled replay missed more live posts than its backlog holds; it reads them back
+    # from the database, so the viewer ends with every annotation exactly once.
+    got = await read_annotation_ids(stalled)
+    assert sorted(got) == sorted(a.id for a in await multimedia.list_annotations(video.id))
+    await stalled.close()
