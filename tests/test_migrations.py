@@ -8,7 +8,7 @@ import sys
 import asyncpg
 import pytest
 
-from tests.postgres import PostgresCluster
+from app.devservices.postgres import PostgresCluster
 from tests.server import ROOT
 
 APP_TABLES = {"users", "categories", "videos", "annotations"}

@@ -42,7 +42,8 @@ class RedisPresenceBackend:
 
     def __init__(self, redis: Redis, node_id: str, ttl: float) -> None:
         self._redis, self._node, self._ttl = redis, node_id, max(int(ttl), 1)
-        self._local: defaultdict[str, set[str]] = defaultdict(set)
+        # This node's own entries, kept so a heartbeat can rewrite them after Redis restarts.
+        self._local: defaultdict[str, dict[str, str]] = defaultdict(dict)
 
     def _key(self, topic: str, node: str) -> str:
         return f"videologue:presence:{topic}:{node}"
@@ -52,17 +53,21 @@ class RedisPresenceBackend:
 
     async def track(self, topic: str, connection_id: str, user_id: int | None) -> None:
         """Record one open connection of this node on a topic."""
-        self._local[topic].add(connection_id)
-        key = self._key(topic, self._node)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(key, connection_id, "" if user_id is None else str(user_id))
-            pipe.expire(key, self._ttl)
-            pipe.sadd(self._nodes_key(topic), self._node)
+        self._local[topic][connection_id] = "" if user_id is None else str(user_id)
+        await self._write({topic: {connection_id: self._local[topic][connection_id]}})
+
+    async def _write(self, entries: dict[str, dict[str, str]]) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic, fields in entries.items():
+                key = self._key(topic, self._node)
+                pipe.hset(key, mapping=fields)
+                pipe.expire(key, self._ttl)
+                pipe.sadd(self._nodes_key(topic), self._node)
             await pipe.execute()
 
     async def untrack(self, topic: str, connection_id: str) -> None:
         """Forget one connection of this node."""
-        self._local[topic].discard(connection_id)
+        self._local[topic].pop(connection_id, None)
         if not self._local[topic]:
             del self._local[topic]
         await self._redis.hdel(self._key(topic, self._node), connection_id)
@@ -83,12 +88,9 @@ class RedisPresenceBackend:
         return entries
 
     async def heartbeat(self) -> None:
-        """Renew the expiry of every entry this node holds."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for topic in self._local:
-                pipe.expire(self._key(topic, self._node), self._ttl)
-                pipe.sadd(self._nodes_key(topic), self._node)
-            await pipe.execute()
+        """Rewrite this node's entries with a fresh expiry (they survive a Redis restart too)."""
+        if self._local:
+            await self._write({topic: dict(fields) for topic, fields in self._local.items()})
 
     async def clear(self) -> None:
         """Remove this node's entries at once (a clean shutdown leaves no ghosts)."""

@@ -3,9 +3,9 @@
 import pytest
 from websockets.asyncio.client import connect
 
+from app.devservices.redis_server import RedisServer
 from tests.factories import make_user, make_video, unique_username
 from tests.live.conftest import Viewer, token_for
-from tests.redis_server import RedisServer
 from tests.server import AppServer
 
 # Short ping timeouts and heartbeats so dropped connections and dead nodes show up quickly.

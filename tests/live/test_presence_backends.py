@@ -5,9 +5,9 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
+from app.devservices.redis_server import RedisServer
 from app.live.presence import viewers_panel
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
-from tests.redis_server import RedisServer
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.server import free_port
+from app.devservices.ports import free_port
 
 MISSING = ("PostgreSQL's initdb/pg_ctl were not found on PATH or under /usr/lib/postgresql/*/bin: "
            "run `make test-deps` (it installs Debian's postgresql package)")
@@ -31,11 +31,13 @@ def find_pg_bin() -> Path:
 class PostgresCluster:
     """One private PostgreSQL server with a `videologue` database, gone when closed."""
 
-    def __init__(self, database: str = "videologue", port: int | None = None) -> None:
+    def __init__(self, database: str = "videologue", port: int | None = None,
+                 root: Path | None = None) -> None:
         self.bin = find_pg_bin()
         self.database = database
         self.port = port or free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="videologue-pg-"))
+        self.root = root or Path(tempfile.mkdtemp(prefix="videologue-pg-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         self.data = self.root / "data"
         self.sockets = self.root / "sockets"
         self.log_path = self.root / "postgres.log"
@@ -44,8 +46,9 @@ class PostgresCluster:
         try:
             if self.as_root:
                 shutil.chown(self.root, "postgres", "postgres")
-            self._pg("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                     "--no-sync")
+            if not (self.data / "PG_VERSION").exists():  # a kept folder (make cluster) is reused
+                self._pg("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                         "--no-sync")
             self._run(["mkdir", "-p", str(self.sockets)])
         except LookupError:
             shutil.rmtree(self.root, ignore_errors=True)

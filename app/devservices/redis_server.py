@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.server import free_port
+from app.devservices.ports import free_port
 
 MISSING = "redis-server was not found on PATH: run `make test-deps` (it installs Debian's redis-server)"
 
