@@ -1,0 +1,74 @@
+"""Two nodes act as one app: broadcast, presence, sessions, sign-out and rate limits."""
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.live.test_socket import annotation_ids
+
+
+async def test_a_post_on_one_node_reaches_every_viewer_on_both_nodes_exactly_once(
+        cluster, browser, sockets):
+    alice, bob = browser(), browser(cluster.b)
+    alice.register("alice")
+    bob.register("bob")
+    video = alice.create_video()
+    poster = await sockets(alice.socket_url(cluster.a, video))
+    on_b = await sockets(bob.socket_url(cluster.b, video))
+    guest_b = await sockets(browser(cluster.b).socket_url(cluster.b, video))
+    await poster.post("Across nodes", at=1500)
+    for viewer in (poster, on_b, guest_b):
+        frames = await viewer.frames_until("Across nodes")
+        assert len(annotation_ids(frames)) == 1
+        assert await viewer.silent(1.0)
+
+
+async def test_presence_counts_tabs_across_nodes(cluster, browser, sockets):
+    alice = browser()
+    name = alice.register("alice")
+    video = alice.create_video()
+    on_a = await sockets(alice.socket_url(cluster.a, video))
+    await sockets(alice.socket_url(cluster.b, video))
+    await on_a.panel_showing(f"{name} (2)")
+
+
+async def test_a_session_started_on_one_node_is_valid_on_the_other(cluster, browser):
+    alice = browser()
+    alice.register("alice")
+    page = alice.on(cluster.b).client.get("/manage/videos")
+    assert page.url.path == "/manage/videos" and "My videos" in page.text
+
+
+async def test_signing_out_on_one_node_closes_the_users_sockets_on_the_other(
+        cluster, browser, sockets):
+    alice = browser()
+    alice.register("alice")
+    video = alice.create_video()
+    on_b = await sockets(alice.socket_url(cluster.b, video))
+    alice.on(cluster.a).submit("/sign-out", {})
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            await on_b.socket.recv()
+    assert closed.value.rcvd.code == 4001
+
+
+async def replies(tab, count: int) -> list[str]:
+    """The sender's own replies (stored, or why not) to its next `count` posts."""
+    found = []
+    while len(found) < count:
+        frame = await tab.frame()
+        if 'hx-target="#live-error"' in frame:
+            found.append(frame)
+    return found
+
+
+async def test_the_rate_limit_holds_across_nodes(cluster, browser, sockets):
+    alice = browser()
+    alice.register("alice")
+    video = alice.create_video()
+    tabs = [await sockets(alice.socket_url(node, video)) for node in (cluster.a, cluster.b)]
+    for index in range(6):
+        await tabs[index % 2].post(f"burst {index}", at=index)
+    answers = await replies(tabs[0], 3) + await replies(tabs[1], 3)
+    assert sum("too fast" in frame for frame in answers) == 1
+    stored = await cluster.query("SELECT COUNT(*) AS n FROM annotations WHERE video = $1", video)
+    assert stored[0]["n"] == 5
