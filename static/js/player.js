@@ -81,7 +81,7 @@
     const notice = document.getElementById("ahead-notice");
     const status = document.getElementById("live-status");
     const clock = live.querySelector("[data-clock]");
-    let lastSeenId = 0, connection = null;
+    let lastSeenId = 0, connection = null, wasLive = false;
 
     const now = () => (player ? player.now() : 0);
     const reveal = () => {
@@ -123,7 +123,10 @@
       if (button && player) { player.seekTo(+button.dataset.seek); reveal(); }
     });
 
-    live.addEventListener("htmx:ws:after:connection", () => setStatus("connected", "Live"));
+    live.addEventListener("htmx:ws:after:connection", () => {
+      wasLive = true;
+      setStatus("connected", "Live");
+    });
     live.addEventListener("htmx:ws:close", (event) => {
       const code = event.detail.code;
       if (code === 4001 || code === 4401) signedOut(code === 4401
@@ -155,10 +158,11 @@
     const beforeConnection = (event) => {
       connection = event.detail.connection;
       connection.url = withLastSeen(connection.url);
-      setStatus("connecting", lastSeenId ? "Reconnecting…" : "Connecting…");
+      // Not lastSeenId: a video nobody annotated yet would say "Connecting…" through an outage.
+      setStatus("connecting", wasLive ? "Reconnecting…" : "Connecting…");
     };
     window.videologuePlayer = { now, seekTo: (ms) => player && player.seekTo(ms), player };
-    return { live, beforeConnection };
+    return { live, beforeConnection, started: () => connection !== null };
   }
 
   // Hidden tabs keep their socket: a viewer with the video in a background tab is still
@@ -173,12 +177,21 @@
     return page;
   };
   if (window.htmx) configure();
-  // Listening on document from the start: htmx opens the socket while it processes the page,
-  // before DOMContentLoaded handlers added after it would run.
   document.addEventListener("htmx:ws:before:connection", (event) => {
     const current = currentPage();
     if (current && current.live === event.target) current.beforeConnection(event);
   });
-  document.addEventListener("DOMContentLoaded", currentPage);
-  document.addEventListener("htmx:after:swap", currentPage);
+  // htmx starts in a timer that can fire before the deferred hx-ws.js and this script have run
+  // (seen when they arrive late): then the live element is processed without hx-ws, or its
+  // socket opens unseen by this shim (no last_seen_id, never "Live"). So the watch page's
+  // hx-trigger waits for this event, and we process the element ourselves (hx-ws is loaded by
+  // now; processing twice is a no-op).
+  const connect = (root) => {
+    const current = currentPage();
+    if (current && !current.started() && root.contains(current.live)) {
+      current.live.dispatchEvent(new CustomEvent("videologue-ready"));
+    }
+  };
+  document.addEventListener("htmx:after:process", (event) => connect(event.target));
+  if (currentPage()) htmx.process(page.live);
 })();
