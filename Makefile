@@ -15,7 +15,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate seed run test-deps test lint bench clean
+.PHONY: help install migrate seed run cluster test-deps test lint bench clean
 
 help: ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ seed: migrate ## Add the categories (and, on embedded SQLite, the demo user and 
 run: seed ## Serve on http://127.0.0.1:4000 (HOST, PORT override), reloading on Python changes.
 	$(RUN) uvicorn app.main:create_app --factory --reload --reload-dir app \
 		--host $(HOST) --port $(PORT) --ws websockets-sansio --ws-per-message-deflate false
+
+cluster: install test-deps ## PostgreSQL, Redis and two nodes (ports 4001, 4002) in var/cluster; Ctrl-C stops all.
+	$(RUN) python -m app.devservices.cluster
 
 test-deps: ## Install the Debian packages the tests start: chromium, redis-server, postgresql.
 	@missing=""; \

@@ -14,6 +14,7 @@ from litestar.stores.registry import StoreRegistry
 
 from app.database import close_pool, open_pool
 from app.live import LiveService, video_socket
+from app.redis_client import connect_redis
 from app.settings import ROOT, Settings
 from app.templating import TEMPLATE_CONFIG
 from app.web import (
@@ -35,7 +36,8 @@ from app.web import (
 
 def _stores(settings: Settings) -> StoreRegistry:
     if settings.redis_url:
-        sessions = RedisStore.with_client(url=settings.redis_url, namespace="videologue-sessions")
+        sessions = RedisStore(connect_redis(settings.redis_url), namespace="videologue-sessions",
+                              handle_client_shutdown=True)
     else:
         sessions = FileStore(settings.session_dir, create_directories=True)
     return StoreRegistry(stores={"sessions": sessions})

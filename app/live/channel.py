@@ -126,8 +126,14 @@ class VideoChannel:
                           self.video_id, self.user.id)
             return await self.reply_error("Your annotation could not be saved. Please try again.")
         await self.outbox.send_now({"type": "websocket.send", "text": fragments.posted()})
-        await self.live.publish(self.topic, Message("annotation", view.id,
-                                                    fragments.annotations([view])))
+        try:
+            await self.live.publish(self.topic, Message("annotation", view.id,
+                                                        fragments.annotations([view])))
+        except Exception:
+            # Stored, so never report a failure the author would "fix" by posting twice: when
+            # the pub/sub connection comes back, every node's viewers catch up from the database.
+            log.warning("broadcasting annotation %s failed; viewers will catch up", view.id,
+                        exc_info=True)
 
     async def reply_error(self, message: str) -> None:
         """Show an error in this viewer's error slot only."""

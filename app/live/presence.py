@@ -60,8 +60,11 @@ class Presence:
         self._local[topic] += 1
         if self._local[topic] == 1:
             self._hub.join(topic, self)
-        await self.backend.track(topic, connection_id, user_id)
-        await self._publish(topic, Message(CHANGED, 0))
+        try:
+            await self.backend.track(topic, connection_id, user_id)
+            await self._publish(topic, Message(CHANGED, 0))
+        except Exception:
+            log.warning("presence track failed; the next heartbeat writes it", exc_info=True)
 
     async def untrack(self, topic: str, connection_id: str) -> None:
         """Remove a connection and announce the change."""

@@ -1,8 +1,12 @@
 """Per-user token buckets for posting: a burst, then a steady rate, across all their tabs."""
 
+import logging
 import time
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger("videologue.live")
 
 # KEYS[1] = bucket; ARGV = burst, per_second, now. Returns 1 when a token was taken.
 _TAKE = """
@@ -38,15 +42,22 @@ class LocalRateLimiter:
 
 
 class RedisRateLimiter:
-    """Token buckets in Redis, so the limit holds across every node."""
+    """Token buckets in Redis, so the limit holds across every node.
+
+    While Redis is unreachable the limit holds per node instead, so posting keeps working.
+    """
 
     def __init__(self, redis: Redis, burst: int, per_second: float) -> None:
         self._burst, self._rate = burst, per_second
         self._take = redis.register_script(_TAKE)
+        self._fallback = LocalRateLimiter(burst, per_second)
 
     async def allow(self, user_id: int) -> bool:
         """Take a token from the user's shared bucket, if there is one."""
-        now = time.time()
-        taken = await self._take(keys=[f"videologue:rate:{user_id}"],
-                                 args=[self._burst, self._rate, now])
+        try:
+            taken = await self._take(keys=[f"videologue:rate:{user_id}"],
+                                     args=[self._burst, self._rate, time.time()])
+        except (RedisError, OSError):
+            log.warning("rate limit store unreachable; limiting on this node alone")
+            return await self._fallback.allow(user_id)
         return bool(taken)

@@ -50,7 +50,10 @@ class Relay:
     async def subscribe(self, topic: str) -> None:
         """Start receiving a topic's messages on this node."""
         self._subscribed.add(topic)
-        await self._backend.subscribe([topic])
+        try:
+            await self._backend.subscribe([topic])
+        except Exception:
+            log.warning("subscribing to %s failed; the reconnect will subscribe it", topic)
 
     async def unsubscribe(self, topic: str) -> None:
         """Stop receiving a topic's messages on this node."""

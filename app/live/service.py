@@ -15,6 +15,7 @@ from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBacken
 from app.live.ratelimit import LocalRateLimiter, RedisRateLimiter
 from app.live.relay import Relay
 from app.live.topics import Message
+from app.redis_client import connect_redis
 from app.settings import Settings
 
 
@@ -24,7 +25,10 @@ class LiveService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.hub = Hub()
-        self.redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        self.redis = connect_redis(settings.redis_url) if settings.redis_url else None
+        # Pub/sub gets a client that does not retry by itself: a dropped subscription must reach
+        # the relay, which resubscribes and has every viewer catch up on what it missed.
+        self._pubsub_redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         self.relay = Relay(self._make_backend, self.hub, self.resync)
         if self.redis is not None:
             self.rate_limiter = RedisRateLimiter(
@@ -48,7 +52,7 @@ class LiveService:
     def _make_backend(self) -> ChannelsBackend:
         if self.redis is None:
             return MemoryChannelsBackend()
-        return RedisChannelsPubSubBackend(redis=self.redis, key_prefix="videologue")
+        return RedisChannelsPubSubBackend(redis=self._pubsub_redis, key_prefix="videologue")
 
     async def start(self) -> None:
         """Connect to the pub/sub backend and start presence heartbeats."""
@@ -61,6 +65,7 @@ class LiveService:
         await self.relay.stop()
         if self.redis is not None:
             await self.redis.aclose()
+            await self._pubsub_redis.aclose()
 
     async def subscribe(self, topic: str, member: Member) -> None:
         """Add a local member to a topic, subscribing this node to it first if need be."""
