@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+import os
 
 from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
@@ -24,6 +25,8 @@ class LiveService:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # Workers of one `uvicorn --workers N` share NODE_ID; the pid keeps their entries apart.
+        self.node_id = f"{settings.node_id}.{os.getpid()}"
         self.hub = Hub()
         self.redis = connect_redis(settings.redis_url) if settings.redis_url else None
         # Pub/sub gets a client that does not retry by itself: a dropped subscription must reach
@@ -37,7 +40,7 @@ class LiveService:
             self.rate_limiter = LocalRateLimiter(
                 settings.annotation_burst, settings.annotation_per_second)
         if self.redis is not None:
-            backend = RedisPresenceBackend(self.redis, settings.node_id, settings.presence_ttl)
+            backend = RedisPresenceBackend(self.redis, self.node_id, settings.presence_ttl)
         else:
             backend = LocalPresenceBackend()
         self.presence = Presence(backend, self.hub, self.publish, settings.presence_coalesce,
@@ -47,7 +50,7 @@ class LiveService:
 
     def connection_id(self) -> str:
         """A new id for a connection, unique across nodes."""
-        return f"{self.settings.node_id}:{next(self._connections)}"
+        return f"{self.node_id}:{next(self._connections)}"
 
     def _make_backend(self) -> ChannelsBackend:
         if self.redis is None:

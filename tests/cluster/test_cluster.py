@@ -1,9 +1,12 @@
 """Two nodes act as one app: broadcast, presence, sessions, sign-out and rate limits."""
 
+
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from tests.cluster.conftest import PING
 from tests.live.test_socket import annotation_ids
+from tests.server import AppServer
 
 
 async def test_a_post_on_one_node_reaches_every_viewer_on_both_nodes_exactly_once(
@@ -72,3 +75,26 @@ async def test_the_rate_limit_holds_across_nodes(cluster, browser, sockets):
     assert sum("too fast" in frame for frame in answers) == 1
     stored = await cluster.query("SELECT COUNT(*) AS n FROM annotations WHERE video = $1", video)
     assert stored[0]["n"] == 5
+
+
+@pytest.fixture(scope="module")
+def workers(cluster):
+    """One uvicorn with two worker processes (one NODE_ID for both), on the cluster's services."""
+    server = AppServer({**cluster.a.env, "NODE_ID": "workers"}, workers=2, extra_args=PING).start()
+    yield server
+    server.stop()
+
+
+async def test_workers_of_one_server_act_as_one_app(cluster, workers, browser, sockets):
+    alice = browser(workers)
+    name = alice.register("alice")
+    video = alice.create_video()
+    url = alice.socket_url(workers, video)
+    tabs = [await sockets(url) for _ in range(8)]  # the kernel spreads them over both workers
+    await tabs[0].panel_showing(f"{name} (8)")
+    await tabs[3].post("From some worker", at=10)
+    for tab in tabs:
+        frames = await tab.frames_until("From some worker")
+        assert len(annotation_ids(frames)) == 1
+    await tabs[7].close()
+    await tabs[0].panel_showing(f"{name} (7)")
