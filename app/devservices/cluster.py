@@ -16,8 +16,9 @@ from app.devservices.postgres import PostgresCluster
 from app.devservices.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
-VAR = ROOT / "var" / "cluster"
-NODE_PORTS = (4001, 4002)
+
+def _node_ports() -> tuple[int, ...]:
+    return tuple(int(port) for port in os.environ.get("CLUSTER_PORTS", "4001,4002").split(","))
 
 
 def _start_node(env: dict[str, str], port: int) -> subprocess.Popen:
@@ -53,21 +54,23 @@ def _stop(process: subprocess.Popen) -> None:
 
 def main() -> None:
     """Start everything, migrate and seed, serve until interrupted, then stop it all."""
-    VAR.mkdir(parents=True, exist_ok=True)
-    postgres = PostgresCluster(root=VAR / "postgres").start()
-    redis = RedisServer(log_path=VAR / "redis.log").start()
+    var = Path(os.environ.get("CLUSTER_DIR", ROOT / "var" / "cluster"))
+    var.mkdir(parents=True, exist_ok=True)
+    ports = _node_ports()
+    postgres = PostgresCluster(root=var / "postgres").start()
+    redis = RedisServer(log_path=var / "redis.log").start()
     nodes: list[subprocess.Popen] = []
     try:
         env = {**os.environ, "DATABASE_URL": postgres.url, "REDIS_URL": redis.url,
                "MEDIA_DIR": os.environ.get("MEDIA_DIR", str(ROOT / "var" / "media"))}
         for command in (["-m", "piccolo.main", "migrations", "forwards", "all"], ["-m", "app.seed"]):
             subprocess.run([sys.executable, *command], cwd=ROOT, env=env, check=True)
-        for port in NODE_PORTS:
+        for port in ports:
             nodes.append(_start_node(env, port))
-        for port, node in zip(NODE_PORTS, nodes, strict=True):
+        for port, node in zip(ports, nodes, strict=True):
             _wait_for(f"http://127.0.0.1:{port}", node)
         print(f"\nPostgreSQL  {postgres.url}\nRedis       {redis.url}")
-        for port in NODE_PORTS:
+        for port in ports:
             print(f"Node        http://127.0.0.1:{port}")
         print("Ctrl-C stops them all.\n", flush=True)
         while all(node.poll() is None for node in nodes):
