@@ -32,6 +32,7 @@ class VideoChannel:
         self.last_id = 0
         self._pending: list[Message] | None = []  # live messages that arrive during the replay
         self._missed = False  # the pending list overflowed: read the replay again from the database
+        self._sending = False  # a replay frame is waiting for the viewer's transport to drain
         self.connection_id = live.connection_id()
         self.tracked = False
 
@@ -67,8 +68,12 @@ class VideoChannel:
             if self.outbox.closed:
                 return
             batch = sorted(views[start:start + size], key=_by_time)
-            await self.outbox.send_now({"type": "websocket.send",
-                                        "text": fragments.annotations(batch)})
+            self._sending = True
+            try:
+                await self.outbox.send_now({"type": "websocket.send",
+                                            "text": fragments.annotations(batch)})
+            finally:
+                self._sending = False
             self.last_id = max(self.last_id, *(view.id for view in batch))
 
     async def leave(self) -> None:
@@ -88,7 +93,13 @@ class VideoChannel:
         elif self._pending is not None:
             if len(self._pending) < self.live.settings.live_backlog:
                 self._pending.append(message)
+            elif self._sending:
+                # The viewer reads slower than the replay goes out: as with a live backlog,
+                # close it to reconnect and catch up by last_seen_id.
+                self._pending.clear()
+                self.outbox.overflow()
             else:
+                # The database was slow, not the viewer: read what was dropped back from it.
                 self._pending.clear()
                 self._missed = True
         elif message.kind != "annotation":
