@@ -10,6 +10,7 @@ from app.multimedia.annotations import (
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
 from app.multimedia.tables import Annotation, Category, Video
+from app.multimedia.uploads import PartialUpload, UploadTooLarge
 from app.multimedia.urls import PlayerSource, parse_video_url
 from app.multimedia.videos import (
     VideoPage,
@@ -27,7 +28,9 @@ __all__ = [
     "Annotation",
     "AnnotationView",
     "Category",
+    "PartialUpload",
     "PlayerSource",
+    "UploadTooLarge",
     "Video",
     "VideoPage",
     "annotate_video",

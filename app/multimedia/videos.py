@@ -3,15 +3,20 @@
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.accounts.tables import User
 from app.multimedia.ids import MAX_ID, is_id, parse_id
 from app.multimedia.tables import Category, Video
+from app.multimedia.uploads import PartialUpload, is_uploaded_file, remove_uploaded_file
 from app.multimedia.urls import parse_video_url
 from app.validation import NotFoundError, ValidationError
 
 PER_PAGE = 12
 LAST_PAGE = MAX_ID // PER_PAGE + 1
+LINK_AND_FILE = "Give a link or choose a file, not both."
+NOT_YOURS = "That is another video's uploaded file: upload your own copy instead."
+CHOOSE_AGAIN = "Fix the other errors, then choose the file again."
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,23 @@ async def get_user_video(user: User, video_id: int) -> Video:
     return await _find(video_id, Video.user == user.id)
 
 
-async def _clean(attrs: dict[str, str]) -> dict:
+def _url_error(url: str, upload: PartialUpload | None, current_url: str | None) -> dict[str, str]:
+    if upload is not None:
+        if url:
+            return {"video": LINK_AND_FILE}
+        return {"video": message} if (message := upload.refusal()) else {}
+    if is_uploaded_file(url) and url != current_url:
+        # Only the video a file was uploaded for may use it: deleting that video deletes the file.
+        return {"url": NOT_YOURS}
+    try:
+        parse_video_url(url)
+    except ValueError as error:
+        return {"url": str(error)}
+    return {}
+
+
+async def _clean(attrs: dict[str, str], upload: PartialUpload | None = None,
+                 current_url: str | None = None) -> dict:
     title = attrs.get("title", "").strip()
     url = attrs.get("url", "").strip()
     description = attrs.get("description", "").strip()
@@ -78,39 +99,54 @@ async def _clean(attrs: dict[str, str]) -> dict:
         errors["title"] = "Give the video a title."
     elif len(title) > 120:
         errors["title"] = "Use at most 120 characters."
-    try:
-        parse_video_url(url)
-    except ValueError as error:
-        errors["url"] = str(error)
+    errors.update(_url_error(url, upload, current_url))
     if len(description) > 2000:
         errors["description"] = "Use at most 2,000 characters."
     category_id = parse_id(category)
     if category and (category_id is None or not await Category.exists().where(
             Category.id == category_id)):
         errors["category_id"] = "Pick a category from the list."
+    if errors and upload is not None:
+        errors.setdefault("video", CHOOSE_AGAIN)  # a file input cannot be filled in again for them
     if errors:
         raise ValidationError(errors)
     return {Video.title: title, Video.url: url, Video.description: description,
             Video.category: category_id, Video.slug: slugify(title)}
 
 
-async def create_video(user: User, attrs: dict[str, str]) -> Video:
-    """Create a video owned by the user, or raise ValidationError."""
-    values = await _clean(attrs)
+async def create_video(user: User, attrs: dict[str, str], upload: PartialUpload | None = None) -> Video:
+    """Create a video owned by the user from a link or an uploaded file, or raise ValidationError.
+
+    An upload is moved into place here, and removed again if its `async with` exits by an error.
+    """
+    values = await _clean(attrs, upload)
+    if upload is not None:
+        values[Video.url] = await upload.keep()
     video = Video({**values, Video.user: user.id})
     await video.save()
     return video
 
 
-async def update_video(user: User, video_id: int, attrs: dict[str, str]) -> Video:
-    """Change one of the user's videos, or raise ValidationError / NotFoundError."""
+async def update_video(user: User, video_id: int, attrs: dict[str, str],
+                       media_dir: Path | None = None) -> Video:
+    """Change one of the user's videos, or raise ValidationError / NotFoundError.
+
+    With media_dir, a file uploaded for the video is deleted when its URL no longer names it.
+    """
     video = await get_user_video(user, video_id)
-    values = await _clean(attrs)
+    values = await _clean(attrs, current_url=video.url)
     await Video.update(values).where(Video.id == video.id)
+    if media_dir is not None and values[Video.url] != video.url:
+        remove_uploaded_file(media_dir, video.url)
     return await get_user_video(user, video_id)
 
 
-async def delete_video(user: User, video_id: int) -> None:
-    """Delete one of the user's videos with its annotations, or raise NotFoundError."""
+async def delete_video(user: User, video_id: int, media_dir: Path | None = None) -> None:
+    """Delete one of the user's videos with its annotations, or raise NotFoundError.
+
+    With media_dir, the file uploaded for the video is deleted too.
+    """
     video = await get_user_video(user, video_id)
     await Video.delete().where(Video.id == video.id)
+    if media_dir is not None:
+        remove_uploaded_file(media_dir, video.url)
