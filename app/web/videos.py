@@ -7,15 +7,19 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from app import multimedia
+from app.multimedia.uploads import MIB
 from app.validation import NotFoundError, ValidationError
 from app.web.forms import FormData, page
 from app.web.guards import require_user
+from app.web.uploads import FormRefused, read_video_form
 
 
 async def _form_page(request: Request, video=None, form=None, errors=None, status=200):
     categories = await multimedia.list_categories()
+    upload_max_mb = request.app.state.settings.upload_max_bytes // MIB
     return page(request, "videos/edit.html" if video else "videos/new.html", status,
-                video=video, form=form or {}, errors=errors or {}, categories=categories)
+                video=video, form=form or {}, errors=errors or {}, categories=categories,
+                upload_max_mb=upload_max_mb)
 
 
 def _form_of(video) -> dict[str, str]:
@@ -47,13 +51,19 @@ class ManageVideosController(Controller):
         """Show the new-video form."""
         return await _form_page(request)
 
-    @post()
-    async def create(self, request: Request, data: FormData) -> Template | Redirect:
-        """Create the video, or show the form's errors."""
+    # read_video_form checks the CSRF token and the size limit on the stream itself (see its module).
+    @post(exclude_from_csrf=True, request_max_body_size=None)
+    async def create(self, request: Request) -> Template | Redirect:
+        """Create the video from a link or an uploaded file, or show the form's errors."""
+        settings = request.app.state.settings
         try:
-            video = await multimedia.create_video(request.state.user, data)
+            async with read_video_form(request, settings.media_dir, settings.upload_max_bytes) as form:
+                video = await multimedia.create_video(request.state.user, form.fields, form.upload)
+        except FormRefused as refused:
+            return await _form_page(request, form=refused.fields, errors=refused.errors,
+                                    status=refused.status)
         except ValidationError as error:
-            return await _form_page(request, form=data, errors=error.errors, status=422)
+            return await _form_page(request, form=form.fields, errors=error.errors, status=422)
         flash(request, f"“{video.title}” is ready to watch.", category="success")
         return Redirect("/manage/videos")
 
@@ -68,7 +78,8 @@ class ManageVideosController(Controller):
         """Save changes to one of the user's videos, or show the form's errors."""
         video = await self._own(request, video_id)
         try:
-            await multimedia.update_video(request.state.user, video_id, data)
+            await multimedia.update_video(request.state.user, video_id, data,
+                                          request.app.state.settings.media_dir)
         except ValidationError as error:
             return await _form_page(request, video=video, form=data, errors=error.errors,
                                     status=422)
@@ -79,6 +90,6 @@ class ManageVideosController(Controller):
     async def delete(self, request: Request, video_id: FromPath[int]) -> Redirect:
         """Delete one of the user's videos."""
         video = await self._own(request, video_id)
-        await multimedia.delete_video(request.state.user, video.id)
+        await multimedia.delete_video(request.state.user, video.id, request.app.state.settings.media_dir)
         flash(request, f"“{video.title}” was deleted.", category="info")
         return Redirect("/manage/videos")
