@@ -1,4 +1,4 @@
-"""The one error type for rejected input: a map from field name to message."""
+"""The errors contexts raise: rejected input (a field-to-message map), missing records, refused actions."""
 
 
 class ValidationError(Exception):
@@ -11,3 +11,7 @@ class ValidationError(Exception):
 
 class NotFoundError(LookupError):
     """A record that does not exist, or that the caller may not see."""
+
+
+class NotAllowedError(PermissionError):
+    """An action on a record the caller can see but may not change."""

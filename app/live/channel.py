@@ -2,6 +2,7 @@
 
 import json
 import logging
+from datetime import datetime
 
 from app import multimedia
 from app.accounts import User
@@ -9,7 +10,7 @@ from app.live import fragments
 from app.live.outbox import Outbox
 from app.live.presence import CHANGED as PRESENCE_CHANGED
 from app.live.topics import Message, user_topic, video_topic
-from app.validation import ValidationError
+from app.validation import NotAllowedError, NotFoundError, ValidationError
 
 log = logging.getLogger("videologue.live")
 SIGNED_OUT_CODE = 4001
@@ -30,31 +31,39 @@ class VideoChannel:
         self.live, self.video_id, self.user, self.outbox = live, video_id, user, outbox
         self.topic = video_topic(video_id)
         self.last_id = 0
+        self.since: datetime | None = None  # deletions before this the viewer's page already shows
         self._pending: list[Message] | None = []  # live messages that arrive during the replay
         self._missed = False  # the pending list overflowed: read the replay again from the database
         self._sending = False  # a replay frame is waiting for the viewer's transport to drain
         self.connection_id = live.connection_id()
         self.tracked = False
 
-    async def join(self, last_seen_id: int) -> None:
+    async def join(self, last_seen_id: int, since: datetime | None = None) -> None:
         """Subscribe first, then replay from the database, then release what arrived meanwhile."""
         await self.live.subscribe(self.topic, self)
         if self.user:
             await self.live.subscribe(user_topic(self.user.id), self)
-        self.last_id = last_seen_id
-        await self.catch_up(await multimedia.list_annotations(self.video_id, last_seen_id))
+        self.last_id, self.since = last_seen_id, since
+        await self.replay()
         while self._missed and not self.outbox.closed:
-            # More arrived during a slow replay than the backlog holds; every annotation
-            # is stored before it is broadcast, so the database has what was dropped.
+            # More arrived during a slow replay than the backlog holds; every annotation and
+            # deletion is stored before it is broadcast, so the database has what was dropped.
             self._missed = False
             self._pending.clear()
-            await self.catch_up(await multimedia.list_annotations(self.video_id, self.last_id))
+            await self.replay()
         pending, self._pending = self._pending, None
         for message in pending:
             self.receive(self.topic, message)
         await self.live.presence.track(self.topic, self.connection_id,
                                        self.user.id if self.user else None)
         self.tracked = True
+
+    async def replay(self) -> None:
+        """Send the annotations newer than the viewer's, then remove theirs deleted since `since`."""
+        held = self.last_id
+        await self.catch_up(await multimedia.list_annotations(self.video_id, held))
+        # Those just sent were live when read; any deleted since is a broadcast held in _pending.
+        await self.remove(await multimedia.list_deleted_annotation_ids(self.video_id, held, self.since))
 
     async def catch_up(self, views: list[multimedia.AnnotationView]) -> None:
         """Send the annotations this viewer has not seen yet, in batches.
@@ -68,13 +77,24 @@ class VideoChannel:
             if self.outbox.closed:
                 return
             batch = sorted(views[start:start + size], key=_by_time)
-            self._sending = True
-            try:
-                await self.outbox.send_now({"type": "websocket.send",
-                                            "text": fragments.annotations(batch)})
-            finally:
-                self._sending = False
+            await self._send_replay(fragments.annotations(batch))
             self.last_id = max(self.last_id, *(view.id for view in batch))
+
+    async def remove(self, annotation_ids: list[int]) -> None:
+        """Take deleted annotations off this viewer's list, in batches (unknown ids are no-ops)."""
+        ids = [annotation_id for annotation_id in annotation_ids if annotation_id <= self.last_id]
+        size = self.live.settings.replay_batch
+        for start in range(0, len(ids), size):
+            if self.outbox.closed:
+                return
+            await self._send_replay(fragments.removals(ids[start:start + size]))
+
+    async def _send_replay(self, text: str) -> None:
+        self._sending = True
+        try:
+            await self.outbox.send_now({"type": "websocket.send", "text": text})
+        finally:
+            self._sending = False
 
     async def leave(self) -> None:
         """Unsubscribe from everything this channel joined and leave the viewers panel."""
@@ -119,6 +139,8 @@ class VideoChannel:
         event = frame.get("event") if isinstance(frame, dict) else None
         if event == "new_annotation":
             return await self.post(frame)
+        if event == "delete_annotation":
+            return await self.delete(frame)
         await self.reply_error("Unknown event: nothing was done.")
 
     async def post(self, frame: dict) -> None:
@@ -145,6 +167,31 @@ class VideoChannel:
             # the pub/sub connection comes back, every node's viewers catch up from the database.
             log.warning("broadcasting annotation %s failed; viewers will catch up", view.id,
                         exc_info=True)
+
+    async def delete(self, frame: dict) -> None:
+        """Delete an annotation for its author or the video's owner, and remove it for every viewer."""
+        if self.user is None:
+            return await self.reply_error("Sign in to delete annotations.")
+        if not await self.live.rate_limiter.allow(self.user.id):
+            return await self.reply_error("You are going too fast; wait a second and try again.")
+        try:
+            view = await multimedia.delete_annotation(
+                self.user, multimedia.parse_id(str(frame.get("id"))) or 0)
+        except NotFoundError:
+            return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
+        except NotAllowedError:
+            return await self.reply_error(
+                "Only its author or the video's owner can delete an annotation.")
+        except Exception:
+            log.exception("deleting an annotation failed (user %s)", self.user.id)
+            return await self.reply_error("The annotation could not be deleted. Please try again.")
+        await self.outbox.send_now({"type": "websocket.send", "text": fragments.no_error()})
+        try:
+            await self.live.publish(video_topic(view.video_id),
+                                    Message("deleted", view.id, fragments.removals([view.id])))
+        except Exception:
+            # Stored: viewers who miss this broadcast are told when their pub/sub or socket returns.
+            log.warning("broadcasting the deletion of %s failed", view.id, exc_info=True)
 
     async def reply_error(self, message: str) -> None:
         """Show an error in this viewer's error slot only."""

@@ -16,13 +16,24 @@ def annotations(views: Iterable[AnnotationView]) -> str:
     return _partial("#annotations", "beforeend", html)
 
 
+def removals(annotation_ids: Iterable[int]) -> str:
+    """Annotations taken off the list: deleted live, or deleted while the viewer was away."""
+    return "".join(_partial(f"#annotation-{int(annotation_id)}", "delete", "")
+                   for annotation_id in annotation_ids)
+
+
 def live_error(message: str) -> str:
     """An explanation shown to one viewer in the error slot next to the annotate form."""
     return _partial("#live-error", "innerHTML", render_partial("watch/_live_error.html",
                                                                message=message))
 
 
+def no_error() -> str:
+    """An emptied error slot, for a viewer whose last action worked."""
+    return _partial("#live-error", "innerHTML", "")
+
+
 def posted() -> str:
     """What the author sees once their annotation is stored: a cleared form and no error."""
-    return _partial("#live-error", "innerHTML", "") + _partial(
+    return no_error() + _partial(
         "#annotation-body", "outerHTML", render_partial("watch/_annotate_body.html", value=""))

@@ -94,7 +94,13 @@ class LiveService:
             channels = [m for m in self.hub.members(topic) if hasattr(m, "catch_up")]
             if not channels:
                 continue
-            since = min(channel.last_id for channel in channels)
-            views = await multimedia.list_annotations(channels[0].video_id, since)
+            video_id = channels[0].video_id
+            views = await multimedia.list_annotations(video_id, min(c.last_id for c in channels))
             for channel in channels:
                 await channel.catch_up(views)
+            # Deletions broadcast during the outage are lost too: send each viewer's again.
+            cursors = [channel.since for channel in channels]
+            deleted = await multimedia.list_deleted_annotation_ids(
+                video_id, max(c.last_id for c in channels), None if None in cursors else min(cursors))
+            for channel in channels:
+                await channel.remove(deleted)

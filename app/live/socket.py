@@ -1,6 +1,7 @@
 """The video socket at /live/videos/{id}: connect (verify token and origin), join, then converse."""
 
 import logging
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from litestar import asgi
@@ -51,6 +52,15 @@ def _last_seen_id(scope: Scope) -> int:
     return int(value) if value.isdigit() else 0
 
 
+def _since(scope: Scope) -> datetime | None:
+    """The `since` cursor (ms since the epoch); without a usable one, every deletion counts."""
+    value = parse_qs(scope["query_string"].decode()).get("since", [""])[0]
+    try:
+        return datetime.fromtimestamp(int(value) / 1000, UTC) if value.isdecimal() else None
+    except (ValueError, OverflowError, OSError):  # past year 9999, or beyond the platform's range
+        return None
+
+
 @asgi("/live/videos/{video_id:int}", copy_scope=False)
 async def video_socket(scope: Scope, receive: Receive, send: Send) -> None:
     """Serve one viewer's socket on a video for as long as it stays open."""
@@ -64,7 +74,7 @@ async def video_socket(scope: Scope, receive: Receive, send: Send) -> None:
     outbox = Outbox(send, live.settings.live_backlog)
     channel = VideoChannel(live, scope["path_params"]["video_id"], user, outbox)
     try:
-        await channel.join(_last_seen_id(scope))
+        await channel.join(_last_seen_id(scope), _since(scope))
         while (message := await receive())["type"] == "websocket.receive":
             try:
                 text = message.get("text")

@@ -5,7 +5,9 @@ from app.multimedia.annotations import (
     annotate_video,
     clean_annotation,
     count_annotations,
+    delete_annotation,
     list_annotations,
+    list_deleted_annotation_ids,
 )
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
@@ -37,11 +39,13 @@ __all__ = [
     "clean_annotation",
     "count_annotations",
     "create_video",
+    "delete_annotation",
     "delete_video",
     "get_user_video",
     "get_video",
     "list_annotations",
     "list_categories",
+    "list_deleted_annotation_ids",
     "list_user_videos",
     "list_videos",
     "parse_id",

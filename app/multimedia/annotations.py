@@ -1,14 +1,18 @@
 """Annotations: comments pinned to a moment of a video."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from app.accounts.tables import User
 from app.multimedia.ids import MAX_ID, is_id
 from app.multimedia.tables import Annotation, Video
-from app.validation import NotFoundError, ValidationError
+from app.validation import NotAllowedError, NotFoundError, ValidationError
 
 MAX_BODY = 500
 MAX_AT = 86_400_000
+# How far before a `since` cursor deletions are still reported: covers clocks that differ between
+# nodes and a deletion stamped just before the cursor but committed just after the reader looked.
+DELETION_MARGIN = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,35 @@ async def count_annotations(video_ids: list[int]) -> dict[int, int]:
         "AND video IN (" + ",".join(str(int(v)) for v in video_ids) + ") GROUP BY video"
     )
     return {row["video"]: row["n"] for row in rows}
+
+
+async def delete_annotation(user: User, annotation_id: int) -> AnnotationView:
+    """Delete an annotation as its author or its video's owner; NotFoundError / NotAllowedError otherwise."""
+    row = None
+    if is_id(annotation_id):
+        row = await Annotation.select(*_COLUMNS, Annotation.video.user.as_alias("owner")).where(
+            Annotation.id == annotation_id, Annotation.deleted_at.is_null()).first()
+    if row is None:
+        raise NotFoundError(f"annotation {annotation_id}")
+    if user.id not in (row["user"], row["owner"]):
+        raise NotAllowedError(f"annotation {annotation_id}")
+    # Kept as a row with deleted_at set, so viewers who were away learn of it when they rejoin;
+    # the condition makes a second, concurrent delete find nothing rather than stamp it again.
+    stamped = await Annotation.update({Annotation.deleted_at: datetime.now(UTC)}).where(
+        Annotation.id == annotation_id, Annotation.deleted_at.is_null()).returning(Annotation.id)
+    if not stamped:
+        raise NotFoundError(f"annotation {annotation_id}")
+    return _view(row)
+
+
+async def list_deleted_annotation_ids(video_id: int, up_to_id: int,
+                                      since: datetime | None = None) -> list[int]:
+    """Ids up to up_to_id of the video's annotations deleted since `since` (ever, when None), ascending."""
+    if not is_id(video_id) or up_to_id <= 0:
+        return []
+    query = Annotation.select(Annotation.id).where(
+        Annotation.video == video_id, Annotation.id <= min(up_to_id, MAX_ID),
+        Annotation.deleted_at.is_not_null())
+    if since is not None:
+        query = query.where(Annotation.deleted_at >= since - DELETION_MARGIN)
+    return [row["id"] for row in await query.order_by(Annotation.id)]

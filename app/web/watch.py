@@ -1,5 +1,6 @@
 """Browsing videos and the watch page."""
 
+import time
 from typing import Annotated
 
 from litestar import Controller, Request, get
@@ -55,6 +56,8 @@ class WatchController(Controller):
         user = request.state.user
         settings = request.app.state.settings
         token = accounts.sign_socket_token(settings.secret_key, user) if user else None
-        return page(request, "watch/show.html", video=video, token=token,
+        # Taken before the list is read: the socket tells this page of every deletion since.
+        since = round(time.time() * 1000)
+        return page(request, "watch/show.html", video=video, token=token, since=since,
                     source=multimedia.parse_video_url(video.url),
                     annotations=await multimedia.list_annotations(video.id), viewers=None, guests=0)

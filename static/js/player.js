@@ -194,4 +194,18 @@
   };
   document.addEventListener("htmx:after:process", (event) => connect(event.target));
   if (currentPage()) htmx.process(page.live);
+
+  // ---- delete buttons (issue 6): every annotation carries one, hidden; this page shows it to
+  // the annotation's author and the video's owner. Fragments are the same bytes for every viewer,
+  // so each page decides for itself; the server refuses anyone else whatever the page shows.
+  const showDeleteButtons = (root) => {
+    if (!(root instanceof Element)) return;
+    for (const form of root.querySelectorAll("[data-delete]")) {
+      const live = form.closest("[data-live]"), item = form.closest("[data-user-id]");
+      const viewer = live?.dataset.viewerId;
+      form.hidden = !viewer || (viewer !== live.dataset.ownerId && viewer !== item?.dataset.userId);
+    }
+  };
+  document.addEventListener("htmx:after:process", (event) => showDeleteButtons(event.target));
+  showDeleteButtons(document.body);
 })();

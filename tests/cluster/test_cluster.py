@@ -25,6 +25,24 @@ async def test_a_post_on_one_node_reaches_every_viewer_on_both_nodes_exactly_onc
         assert await viewer.silent(1.0)
 
 
+async def test_a_deletion_on_one_node_removes_the_annotation_for_viewers_on_both(
+        cluster, browser, sockets):
+    alice, bob = browser(), browser(cluster.b)
+    alice.register("alice")
+    bob.register("bob")
+    video = alice.create_video()
+    author = await sockets(alice.socket_url(cluster.a, video))
+    on_b = await sockets(bob.socket_url(cluster.b, video))
+    await author.post("Soon gone", at=10)
+    [annotation_id] = annotation_ids(await on_b.frames_until("Soon gone"))
+    await author.delete(annotation_id)
+    removal = f'<hx-partial hx-target="#annotation-{annotation_id}" hx-swap="delete"></hx-partial>'
+    for viewer in (author, on_b):
+        await viewer.frames_until(removal)
+    rows = await cluster.query("SELECT deleted_at FROM annotations WHERE id = $1", annotation_id)
+    assert rows[0]["deleted_at"] is not None
+
+
 async def test_presence_counts_tabs_across_nodes(cluster, browser, sockets):
     alice = browser()
     name = alice.register("alice")

@@ -38,6 +38,12 @@ class Viewer:
                  "headers": {"HX-Request": "true"}, **extra}
         await self.socket.send(json.dumps(frame))
 
+    async def delete(self, annotation_id):
+        """Press an annotation's Delete button as hx-ws sends it: the form's values plus headers."""
+        frame = {"event": "delete_annotation", "id": str(annotation_id),
+                 "headers": {"HX-Request": "true"}}
+        await self.socket.send(json.dumps(frame))
+
     async def frame(self, timeout: float = 5) -> str:
         """The next frame the server pushes, other than a viewers-panel update."""
         while True:
@@ -84,15 +90,17 @@ class Viewer:
 
 @pytest.fixture
 async def join(server):
-    """Open viewers on a video: join(video, user=None, last_seen_id=None, origin=None)."""
+    """Open viewers on a video: join(video, user=None, last_seen_id=None, origin=None, since=None)."""
     opened = []
 
-    async def open_viewer(video, user=None, last_seen_id=None, origin=None, token=None):
+    async def open_viewer(video, user=None, last_seen_id=None, origin=None, token=None, since=None):
         query = []
         if user is not None or token is not None:
             query.append(f"token={token or token_for(user)}")
         if last_seen_id is not None:
             query.append(f"last_seen_id={last_seen_id}")
+        if since is not None:
+            query.append(f"since={since}")
         url = f"{server.ws_url}/live/videos/{video if isinstance(video, int) else video.id}"
         if query:
             url += "?" + "&".join(query)

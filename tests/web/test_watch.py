@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import time
 
 import pytest
 
@@ -147,3 +148,39 @@ def test_html_in_a_username_is_refused_and_echoed_back_as_text(client):
     assert response.status_code == 422
     assert 'value="&lt;b&gt;x&lt;/b&gt;"' in response.text
     assert "<b>x</b>" not in response.text
+
+
+def test_every_annotation_carries_a_hidden_delete_form_and_its_authors_id(client, run):
+    owner, author = run(make_user), run(make_user)
+    video = run(make_video, owner, title="Deletable")
+    annotation = run(make_annotation, author, video, "Mine to delete")
+    page = client.get(f"/watch/{video.id}-deletable").text
+    item = re.search(rf'<li id="annotation-{annotation.id}"[^>]*>.*?</li>', page, re.S).group(0)
+    assert f'data-user-id="{author.id}"' in item
+    # Hidden for everyone here; the player shim shows it to the author and the owner.
+    form = re.search(r"<form ([^>]*)>(.*?)</form>", item, re.S)
+    assert form.group(1) == 'class="delete" hx-ws:send data-delete hidden'
+    assert '<input type="hidden" name="event" value="delete_annotation">' in form.group(2)
+    assert f'<input type="hidden" name="id" value="{annotation.id}">' in form.group(2)
+
+
+def test_the_live_panel_names_the_videos_owner_and_the_signed_in_viewer(client, run, user):
+    owner = run(make_user)
+    video = run(make_video, owner, title="Someone else's")
+    page = client.get(f"/watch/{video.id}-{video.slug}").text
+    assert f'data-owner-id="{owner.id}" data-viewer-id="{user.id}"' in page
+
+
+def test_a_visitors_live_panel_names_no_viewer(client, run):
+    video = run(make_video, run(make_user), title="Open to all")
+    page = client.get(f"/watch/{video.id}-open-to-all").text
+    assert "data-owner-id=" in page and "data-viewer-id" not in page
+
+
+def test_the_socket_address_carries_the_moment_the_page_read_its_annotations(client, run, user):
+    video = run(make_video, user, title="Cursor")
+    before = time.time() * 1000
+    page = client.get(f"/watch/{video.id}-cursor").text
+    after = time.time() * 1000
+    connect = re.search(r'hx-ws:connect="/live/videos/(\d+)\?since=(\d+)&amp;token=[^"]+"', page)
+    assert int(connect.group(1)) == video.id and before - 1 <= int(connect.group(2)) <= after + 1
