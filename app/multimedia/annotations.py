@@ -25,6 +25,7 @@ class AnnotationView:
     username: str
     body: str
     at: int
+    created_at: datetime
 
 
 def clean_annotation(body: object, at: object) -> tuple[str, int]:
@@ -53,16 +54,17 @@ async def annotate_video(user: User, video_id: int, body: object, at: object) ->
         raise NotFoundError(f"video {video_id}")
     annotation = Annotation(user=user.id, video=video_id, body=text, at=millis)
     await annotation.save()
-    return AnnotationView(annotation.id, video_id, user.id, user.username, text, millis)
+    return AnnotationView(annotation.id, video_id, user.id, user.username, text, millis,
+                          annotation.created_at)
 
 
 _COLUMNS = (Annotation.id, Annotation.video, Annotation.user, Annotation.user.username,
-            Annotation.body, Annotation.at)
+            Annotation.body, Annotation.at, Annotation.created_at)
 
 
 def _view(row: dict) -> AnnotationView:
     return AnnotationView(row["id"], row["video"], row["user"], row["user.username"],
-                          row["body"], row["at"])
+                          row["body"], row["at"], row["created_at"])
 
 
 async def list_annotations(video_id: int, since_id: int = 0) -> list[AnnotationView]:

@@ -1,4 +1,4 @@
-"""Browsing videos and the watch page."""
+"""Browsing videos, the watch page and its annotation exports."""
 
 import time
 from typing import Annotated
@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from app import accounts, multimedia
 from app.validation import NotFoundError
+from app.web import exports
 from app.web.forms import page
 
 
@@ -61,3 +62,15 @@ class WatchController(Controller):
         return page(request, "watch/show.html", video=video, token=token, since=since,
                     source=multimedia.parse_video_url(video.url),
                     annotations=await multimedia.list_annotations(video.id), viewers=None, guests=0)
+
+    @get("/{video_id:int}/annotations.vtt", media_type="text/vtt")  # Litestar adds the charset
+    async def captions(self, video_id: FromPath[int]) -> str:
+        """The video's annotations as WebVTT captions, one cue each."""
+        video = await _video_or_404(video_id)
+        return exports.webvtt(await multimedia.list_annotations(video.id))
+
+    @get("/{video_id:int}/annotations.json")
+    async def export(self, video_id: FromPath[int]) -> list[dict]:
+        """The video's annotations as JSON, in the order they appear in the video."""
+        video = await _video_or_404(video_id)
+        return exports.as_json(await multimedia.list_annotations(video.id))
