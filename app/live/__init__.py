@@ -1,10 +1,14 @@
 """Live layer: the video socket, its channel, fan-out between nodes, presence and rate limits."""
 
+import logging
+
 from litestar import Litestar
 
 from app.live.service import LiveService
 from app.live.socket import video_socket
-from app.live.topics import Message, user_topic
+from app.live.topics import Message, user_topic, video_topic
+
+log = logging.getLogger("videologue.live")
 
 
 async def disconnect_user(app: Litestar, user_id: int) -> None:
@@ -12,4 +16,16 @@ async def disconnect_user(app: Litestar, user_id: int) -> None:
     await app.state.live.publish(user_topic(user_id), Message("disconnect", user_id))
 
 
-__all__ = ["LiveService", "disconnect_user", "video_socket"]
+async def count_watching(app: Litestar, video_ids: list[int]) -> dict[int, int]:
+    """How many watch each of these videos now, on every node (videos nobody watches are left out)."""
+    try:
+        counts = await app.state.live.presence.watching([video_topic(v) for v in video_ids])
+    except Exception:
+        # A page must not fail because presence is unreachable (Redis down): show no counts.
+        log.warning("counting viewers failed", exc_info=True)
+        return {}
+    return {video_id: counts[video_topic(video_id)] for video_id in video_ids
+            if counts.get(video_topic(video_id))}
+
+
+__all__ = ["LiveService", "count_watching", "disconnect_user", "video_socket"]

@@ -83,6 +83,13 @@ class Presence:
         """How many connections watch the topic right now, on every node."""
         return len(await self.backend.entries(topic))
 
+    async def watching(self, topics: list[str]) -> dict[str, int]:
+        """How many watch each topic now, counted as the panel lists them: each user once, each guest tab."""
+        found = await self.backend.entries_for(topics)
+        return {topic: len({user_id for _, user_id in entries if user_id is not None})
+                + sum(1 for _, user_id in entries if user_id is None)
+                for topic, entries in found.items()}
+
     def receive(self, topic: str, message: Message) -> None:
         """React to a change announced by any node."""
         if message.kind == CHANGED:

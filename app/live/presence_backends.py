@@ -29,6 +29,10 @@ class LocalPresenceBackend:
         """Every connection on the topic."""
         return list(self._topics.get(topic, {}).items())
 
+    async def entries_for(self, topics: list[str]) -> dict[str, list[Entry]]:
+        """Every connection on each of these topics."""
+        return {topic: list(self._topics.get(topic, {}).items()) for topic in topics}
+
     async def heartbeat(self) -> None:
         """Nothing to keep alive in-process."""
 
@@ -86,6 +90,25 @@ class RedisPresenceBackend:
             for connection_id, user_id in fields.items():
                 entries.append((connection_id.decode(), int(user_id) if user_id else None))
         return entries
+
+    async def entries_for(self, topics: list[str]) -> dict[str, list[Entry]]:
+        """Every live connection on each of these topics, in two round trips whatever their number."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic in topics:
+                pipe.smembers(self._nodes_key(topic))
+            node_sets = await pipe.execute()
+        keys = [(topic, node.decode()) for topic, nodes in zip(topics, node_sets, strict=True)
+                for node in nodes]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic, node in keys:
+                pipe.hgetall(self._key(topic, node))
+            hashes = await pipe.execute()
+        found: dict[str, list[Entry]] = {topic: [] for topic in topics}
+        # Expired hashes (a crashed node) read as empty; entries() prunes them from the node sets.
+        for (topic, _), fields in zip(keys, hashes, strict=True):
+            found[topic].extend((connection_id.decode(), int(user_id) if user_id else None)
+                                for connection_id, user_id in fields.items())
+        return found
 
     async def heartbeat(self) -> None:
         """Rewrite this node's entries with a fresh expiry (they survive a Redis restart too)."""

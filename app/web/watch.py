@@ -9,6 +9,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app import accounts, multimedia
+from app.live import count_watching
 from app.validation import NotFoundError
 from app.web import exports
 from app.web.forms import page
@@ -27,12 +28,14 @@ class HomeController(Controller):
     @get("/")
     async def index(self, request: Request, category: FromQuery[str] = "",
                     page_number: Annotated[int, QueryParameter(name="page", ge=1)] = 1) -> Template:
-        """List videos, a page at a time, optionally in one category."""
+        """List videos, a page at a time, optionally in one category, with their live counts."""
         # The filter form sends category= for "All categories": anything but an id means all.
         category_id = multimedia.parse_id(category)
         listing = await multimedia.list_videos(page_number, category_id)
-        counts = await multimedia.count_annotations([video.id for video in listing.videos])
-        return page(request, "home/index.html", listing=listing, counts=counts,
+        video_ids = [video.id for video in listing.videos]
+        return page(request, "home/index.html", listing=listing,
+                    counts=await multimedia.count_annotations(video_ids),
+                    watching=await count_watching(request.app, video_ids),
                     categories=await multimedia.list_categories(), category=category_id)
 
 

@@ -43,6 +43,18 @@ async def test_a_deletion_on_one_node_removes_the_annotation_for_viewers_on_both
     assert rows[0]["deleted_at"] is not None
 
 
+async def test_the_home_page_on_one_node_counts_viewers_on_both(cluster, browser, sockets):
+    alice = browser()
+    name = alice.register("alice")
+    video = alice.create_video("Watched across nodes")
+    on_a = await sockets(alice.socket_url(cluster.a, video))
+    await sockets(browser(cluster.b).socket_url(cluster.b, video))  # a guest on node B
+    await on_a.panel_showing(f"{name} (1)", "1 guest")
+    home = browser(cluster.a).client.get("/").text
+    card = home[home.index(f'href="/watch/{video}-'):]
+    assert "2 watching now" in card[:card.index("</li>")]
+
+
 async def test_presence_counts_tabs_across_nodes(cluster, browser, sockets):
     alice = browser()
     name = alice.register("alice")

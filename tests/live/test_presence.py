@@ -1,10 +1,13 @@
 """Presence on a real server, with the in-process backend and with Redis."""
 
+import asyncio
+import urllib.request
+
 import pytest
 from websockets.asyncio.client import connect
 
 from app.devservices.redis_server import RedisServer
-from tests.factories import make_user, make_video, unique_username
+from tests.factories import make_annotation, make_user, make_video, unique_username
 from tests.live.conftest import Viewer, token_for
 from tests.server import AppServer
 
@@ -94,3 +97,25 @@ async def test_a_server_restart_leaves_no_ghosts(presence_server):
         assert f"{alice.username} (2)" not in panel
 
 
+
+
+def video_card(server, video) -> str:
+    """The video's card on the server's home page."""
+    with urllib.request.urlopen(server.url + "/") as response:
+        home = response.read().decode()
+    start = home.index(f'href="/watch/{video.id}-')
+    return home[start:home.index("</li>", start)]
+
+
+async def test_home_cards_count_who_is_watching_now_and_the_annotations(watch, presence_server):
+    alice, bob = await make_user(unique_username("alice")), await make_user(unique_username("bob"))
+    watched, quiet = await make_video(alice, title="Watched"), await make_video(alice, title="Quiet")
+    await make_annotation(alice, watched, "One")
+    await make_annotation(bob, watched, "Two")
+    first = await watch(watched, alice)
+    for user in (alice, bob, None):  # alice in a second tab, bob, a guest: three people
+        await watch(watched, user)
+    await first.panel_showing(f"{alice.username} (2)", bob.username, "1 guest")
+    card = await asyncio.to_thread(video_card, presence_server, watched)
+    assert "2 annotations" in card and "3 watching now" in card
+    assert "watching" not in await asyncio.to_thread(video_card, presence_server, quiet)

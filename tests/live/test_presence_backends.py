@@ -6,7 +6,8 @@ import pytest
 from redis.asyncio import Redis
 
 from app.devservices.redis_server import RedisServer
-from app.live.presence import viewers_panel
+from app.live.hub import Hub
+from app.live.presence import Presence, viewers_panel
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
 
 
@@ -36,6 +37,37 @@ async def test_tracked_connections_are_listed_until_untracked(backend):
     assert sorted(await backend.entries("videos:1"), key=str) == [("c1", 7), ("c2", None)]
     await backend.untrack("videos:1", "c1")
     assert await backend.entries("videos:1") == [("c2", None)]
+
+
+async def test_the_entries_of_many_topics_are_read_at_once(backend):
+    await backend.track("videos:1", "c1", 7)
+    await backend.track("videos:1", "c2", None)
+    await backend.track("videos:2", "c3", 8)
+    found = await backend.entries_for(["videos:1", "videos:2", "videos:3"])
+    assert sorted(found["videos:1"], key=str) == [("c1", 7), ("c2", None)]
+    assert (found["videos:2"], found["videos:3"]) == ([("c3", 8)], [])
+
+
+async def test_the_entries_of_many_topics_include_every_nodes(redis_url):
+    client = Redis.from_url(redis_url)
+    await client.flushall()
+    node_a = RedisPresenceBackend(client, "node-a", ttl=30)
+    node_b = RedisPresenceBackend(client, "node-b", ttl=30)
+    await node_a.track("videos:1", "a1", 7)
+    await node_b.track("videos:1", "b1", 8)
+    await node_b.track("videos:2", "b2", None)
+    found = await node_a.entries_for(["videos:1", "videos:2"])
+    assert sorted(found["videos:1"]) == [("a1", 7), ("b1", 8)] and found["videos:2"] == [("b2", None)]
+    await client.aclose()
+
+
+async def test_watching_counts_each_user_once_and_each_guest_tab(backend):
+    presence = Presence(backend, Hub(), publish=None, coalesce=1, heartbeat=1)
+    for connection, user_id in [("c1", 7), ("c2", 7), ("c3", 8), ("c4", None), ("c5", None)]:
+        await backend.track("videos:1", connection, user_id)
+    await backend.track("videos:2", "c6", 7)
+    assert await presence.watching(["videos:1", "videos:2", "videos:3"]) == {
+        "videos:1": 4, "videos:2": 1, "videos:3": 0}
 
 
 async def test_clear_removes_this_nodes_entries(backend):
