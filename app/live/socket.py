@@ -49,7 +49,7 @@ async def _connect(scope: Scope, live) -> tuple[tuple[int, str] | None, accounts
 
 def _last_seen_id(scope: Scope) -> int:
     value = parse_qs(scope["query_string"].decode()).get("last_seen_id", ["0"])[0]
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isdecimal() else 0
 
 
 def _since(scope: Scope) -> datetime | None:

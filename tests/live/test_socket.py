@@ -72,6 +72,17 @@ async def test_last_seen_id_replays_only_newer_annotations(join):
     assert await viewer.silent()
 
 
+@pytest.mark.parametrize("garbage", ["abc", "-3", "%C2%B2", "1e3"])
+async def test_an_unusable_last_seen_id_replays_everything(join, garbage):
+    alice = await make_user()
+    video = await make_video(alice)
+    first = await make_annotation(alice, video, "first", at=100)
+    viewer = await join(video, alice, last_seen_id=garbage)  # "%C2%B2" is "²": a digit, not a decimal
+    assert annotation_ids([await viewer.frame()]) == [first.id]
+    await viewer.post("still works")
+    assert "still works" in "".join(await viewer.frames_until("still works"))
+
+
 async def test_a_large_history_arrives_in_batches_in_order(join):
     alice = await make_user()
     video = await make_video(alice)
