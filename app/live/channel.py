@@ -1,6 +1,5 @@
 """The video channel: one viewer's conversation on a video's topic, as in Phoenix's VideoChannel."""
 
-import json
 import logging
 from datetime import datetime
 
@@ -10,7 +9,6 @@ from app.live import fragments
 from app.live.outbox import Outbox
 from app.live.presence import CHANGED as PRESENCE_CHANGED
 from app.live.topics import Message, user_topic, video_topic
-from app.validation import NotAllowedError, NotFoundError, ValidationError
 
 log = logging.getLogger("videologue.live")
 SIGNED_OUT_CODE = 4001
@@ -25,7 +23,7 @@ def _by_time(view: multimedia.AnnotationView) -> tuple[int, int]:
 
 
 class VideoChannel:
-    """Joins a video's topic, replays what the viewer missed, and handles their posts."""
+    """Joins a video's topic, replays what the viewer missed, and delivers what is broadcast."""
 
     def __init__(self, live, video_id: int, user: User | None, outbox: Outbox) -> None:
         self.live, self.video_id, self.user, self.outbox = live, video_id, user, outbox
@@ -92,7 +90,7 @@ class VideoChannel:
     async def _send_replay(self, text: str) -> None:
         self._sending = True
         try:
-            await self.outbox.send_now({"type": "websocket.send", "text": text})
+            await self.reply(text)
         finally:
             self._sending = False
 
@@ -128,71 +126,23 @@ class VideoChannel:
             self.last_id = message.ref
             self.outbox.push(message.event)
 
-    async def handle(self, raw: str) -> None:
-        """Handle one frame from the viewer; anything wrong is explained to them alone."""
-        if len(raw) > self.live.settings.live_max_frame:
-            return await self.reply_error("That message is too large (16 KiB at most).")
-        try:
-            frame = json.loads(raw)
-        except ValueError:
-            return await self.reply_error("That message could not be read.")
-        event = frame.get("event") if isinstance(frame, dict) else None
-        if event == "new_annotation":
-            return await self.post(frame)
-        if event == "delete_annotation":
-            return await self.delete(frame)
-        await self.reply_error("Unknown event: nothing was done.")
+    async def broadcast(self, topic: str, message: Message) -> None:
+        """Publish something already stored to every viewer of its topic, on every node.
 
-    async def post(self, frame: dict) -> None:
-        """Store the viewer's annotation and broadcast it, rendered once, to every viewer."""
-        if self.user is None:
-            return await self.reply_error("Sign in to post annotations.")
-        if not await self.live.rate_limiter.allow(self.user.id):
-            return await self.reply_error("You are posting too fast; wait a second and try again.")
+        A failure is logged, never reported: the change is stored, so an author told "failed"
+        would only do it twice, and viewers who missed the broadcast catch up from the database
+        when the pub/sub connection comes back (LiveService.resync) or their socket rejoins.
+        """
         try:
-            view = await multimedia.annotate_video(
-                self.user, self.video_id, frame.get("body"), frame.get("at"))
-        except ValidationError as error:
-            return await self.reply_error(" ".join(error.errors.values()))
+            await self.live.publish(topic, message)
         except Exception:
-            log.exception("storing an annotation failed (video %s, user %s)",
-                          self.video_id, self.user.id)
-            return await self.reply_error("Your annotation could not be saved. Please try again.")
-        await self.outbox.send_now({"type": "websocket.send", "text": fragments.posted()})
-        try:
-            await self.live.publish(self.topic, Message("annotation", view.id,
-                                                        fragments.annotations([view])))
-        except Exception:
-            # Stored, so never report a failure the author would "fix" by posting twice: when
-            # the pub/sub connection comes back, every node's viewers catch up from the database.
-            log.warning("broadcasting annotation %s failed; viewers will catch up", view.id,
-                        exc_info=True)
+            log.warning("broadcasting %s %s failed; viewers will catch up", message.kind,
+                        message.ref, exc_info=True)
 
-    async def delete(self, frame: dict) -> None:
-        """Delete an annotation for its author or the video's owner, and remove it for every viewer."""
-        if self.user is None:
-            return await self.reply_error("Sign in to delete annotations.")
-        if not await self.live.rate_limiter.allow(self.user.id):
-            return await self.reply_error("You are going too fast; wait a second and try again.")
-        try:
-            view = await multimedia.delete_annotation(
-                self.user, multimedia.parse_id(str(frame.get("id"))) or 0)
-        except NotFoundError:
-            return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
-        except NotAllowedError:
-            return await self.reply_error(
-                "Only its author or the video's owner can delete an annotation.")
-        except Exception:
-            log.exception("deleting an annotation failed (user %s)", self.user.id)
-            return await self.reply_error("The annotation could not be deleted. Please try again.")
-        await self.outbox.send_now({"type": "websocket.send", "text": fragments.no_error()})
-        try:
-            await self.live.publish(video_topic(view.video_id),
-                                    Message("deleted", view.id, fragments.removals([view.id])))
-        except Exception:
-            # Stored: viewers who miss this broadcast are told when their pub/sub or socket returns.
-            log.warning("broadcasting the deletion of %s failed", view.id, exc_info=True)
+    async def reply(self, text: str) -> None:
+        """Send a fragment to this viewer alone, in order with what they are already owed."""
+        await self.outbox.send_now({"type": "websocket.send", "text": text})
 
     async def reply_error(self, message: str) -> None:
         """Show an error in this viewer's error slot only."""
-        await self.outbox.send_now({"type": "websocket.send", "text": fragments.live_error(message)})
+        await self.reply(fragments.live_error(message))

@@ -9,6 +9,7 @@ from litestar.types import Receive, Scope, Send
 
 from app import accounts, multimedia
 from app.live.channel import VideoChannel
+from app.live.events import handle_frame
 from app.live.outbox import Outbox
 from app.validation import NotFoundError
 
@@ -78,7 +79,7 @@ async def video_socket(scope: Scope, receive: Receive, send: Send) -> None:
         while (message := await receive())["type"] == "websocket.receive":
             try:
                 text = message.get("text")
-                await (channel.handle(text) if text is not None
+                await (handle_frame(channel, text) if text is not None
                        else channel.reply_error(BAD_FRAME_TYPE))
             except Exception:
                 log.exception("live frame failed (video %s, user %s)", channel.video_id,
