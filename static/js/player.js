@@ -1,5 +1,6 @@
-// Player shim: one interface over YouTube and <video> (time in ms, seek, updates), plus the
-// glue that shows annotations as playback reaches them. Everything else is htmx.
+// Player shim: one interface over YouTube and <video> (time in ms, seek, duration, updates), plus
+// the glue that shows annotations as playback reaches them, their markers on a timeline, pausing
+// while a viewer types, and the watch page's keyboard shortcuts. Everything else is htmx.
 (() => {
   "use strict";
 
@@ -19,7 +20,7 @@
       play: () => video.play().catch(() => {}),
       pause: () => video.pause(),
       paused: () => video.paused,
-      onUpdate: (fn) => ["timeupdate", "seeked", "loadedmetadata", "play", "pause"]
+      onUpdate: (fn) => ["timeupdate", "seeked", "loadedmetadata", "durationchange", "play", "pause"]
         .forEach((name) => video.addEventListener(name, fn)),
     };
   }
@@ -66,6 +67,7 @@
 
   // ---- annotations: sorted by (at, id), shown once playback reaches them ----
   const byTime = (a, b) => (+a.dataset.at - +b.dataset.at) || (+a.dataset.id - +b.dataset.id);
+  const annotationsIn = (list) => [...list.children].filter((item) => item.dataset.id);
 
   function placeSorted(list, item) {
     let next = null;
@@ -75,20 +77,269 @@
     if (item.nextElementSibling !== next || item.parentNode !== list) list.insertBefore(item, next);
   }
 
+  // ---- timeline: one marker per annotation in the list, whatever adds or removes them ----
+  function timeline(strip, list, seek) {
+    const track = strip.querySelector("[data-markers]");
+    const playhead = strip.querySelector("[data-playhead]");
+    const tip = strip.querySelector("[data-marker-tip]");
+    const markers = new Map(); // annotation element id -> its marker button
+    let active = null, hovered = null, laidOutFor = 0;
+
+    const describe = (item) => ({
+      author: (item.querySelector(".author")?.textContent || "").trim(),
+      body: (item.querySelector(".body")?.textContent || "").trim(),
+      when: timecode(+item.dataset.at),
+    });
+    const markerFor = (item) => {
+      let marker = markers.get(item.id);
+      if (!marker) {
+        marker = document.createElement("button");
+        marker.type = "button";
+        marker.className = "marker";
+        marker.tabIndex = -1;
+        markers.set(item.id, marker);
+      }
+      const { author, body, when } = describe(item);
+      marker.dataset.at = item.dataset.at;
+      marker.dataset.for = item.id;
+      marker.setAttribute("aria-label", `${when} ${author}: ${body}`);
+      return marker;
+    };
+    // One tab stop for the whole strip (roving tabindex); arrows move between markers.
+    const activate = (marker) => {
+      if (active && active !== marker) active.tabIndex = -1;
+      active = marker;
+      if (active) active.tabIndex = 0;
+    };
+
+    function sync() {
+      const items = annotationsIn(list);
+      const keep = new Set(items.map((item) => item.id));
+      const before = [...track.querySelectorAll(".marker")];
+      const hadFocus = before.includes(document.activeElement);
+      let fallback = null;
+      for (const [id, marker] of markers) {
+        if (keep.has(id)) continue;
+        if (marker === active) { fallback = before.indexOf(marker); active = null; }
+        if (marker === hovered) hideTip();
+        marker.remove();
+        markers.delete(id);
+      }
+      // Same order as the list (time, then id): walk both, inserting what is missing.
+      const nextMarker = (el) => (el && el.nextElementSibling !== playhead ? el.nextElementSibling : null);
+      let cursor = track.querySelector(".marker");
+      for (const item of items) {
+        const marker = markerFor(item);
+        if (marker === cursor) cursor = nextMarker(cursor);
+        else track.insertBefore(marker, cursor || playhead);
+      }
+      if (!active) {
+        const all = track.querySelectorAll(".marker");
+        activate(all[Math.min(fallback ?? 0, all.length - 1)] || null);
+        if (hadFocus && active) active.focus();
+      }
+      laidOutFor = 0;
+    }
+
+    function update(t, duration) {
+      if (strip.hidden !== !duration) strip.hidden = !duration;
+      if (!duration) return;
+      const place = (ms) => `${Math.min(100, Math.max(0, (ms / duration) * 100))}%`;
+      if (laidOutFor !== duration) {
+        for (const marker of markers.values()) marker.style.left = place(+marker.dataset.at);
+        laidOutFor = duration;
+      }
+      for (const marker of markers.values()) marker.classList.toggle("passed", +marker.dataset.at <= t);
+      playhead.style.left = place(t);
+    }
+
+    // Hovering lists every annotation whose marker sits under the pointer (close moments
+    // overlap); focus, which reaches each marker on its own, shows just that one.
+    const TIP_ROWS = 4;
+    function showTip(marker, all) {
+      const spot = marker.getBoundingClientRect();
+      const shown = (all ? [...markers.values()].filter((other) => {
+        const r = other.getBoundingClientRect();
+        return r.right > spot.left && r.left < spot.right;
+      }) : [marker]).map((m) => document.getElementById(m.dataset.for)).filter(Boolean).sort(byTime);
+      const rows = shown.slice(0, TIP_ROWS).map((item) => {
+        const { author, body, when } = describe(item);
+        const row = document.createElement("p"), who = document.createElement("strong");
+        who.textContent = `${author} · ${when}`;
+        row.append(who, ` ${body}`);
+        return row;
+      });
+      if (shown.length > TIP_ROWS) {
+        const more = document.createElement("p");
+        more.className = "more";
+        more.textContent = `and ${shown.length - TIP_ROWS} more`;
+        rows.push(more);
+      }
+      tip.replaceChildren(...rows);
+      tip.hidden = false;
+      hovered = marker;
+      // Centred under the marker, but never past either end of the strip.
+      const box = strip.getBoundingClientRect();
+      const centre = spot.left + spot.width / 2 - box.left;
+      const left = Math.min(centre - tip.offsetWidth / 2, box.width - tip.offsetWidth);
+      tip.style.left = `${Math.max(0, left)}px`;
+    }
+    function hideTip() {
+      tip.hidden = true;
+      hovered = null;
+    }
+
+    track.addEventListener("click", (event) => {
+      const marker = event.target.closest(".marker");
+      if (!marker) return;
+      activate(marker);
+      seek(+marker.dataset.at);
+    });
+    track.addEventListener("pointerover", (event) => {
+      const marker = event.target.closest(".marker");
+      if (marker) showTip(marker, true);
+    });
+    // Keyboard focus shows its marker's tip; a click's focus does not keep one open.
+    const keyboardFocus = () => track.querySelector(".marker:focus-visible");
+    strip.addEventListener("pointerleave", () => {
+      if (keyboardFocus()) showTip(keyboardFocus(), false);
+      else hideTip();
+    });
+    track.addEventListener("focusin", (event) => {
+      const marker = event.target.closest(".marker");
+      if (!marker) return;
+      activate(marker);
+      if (marker.matches(":focus-visible")) showTip(marker, false);
+    });
+    track.addEventListener("focusout", (event) => {
+      if (!track.contains(event.relatedTarget)) hideTip();
+    });
+    track.addEventListener("keydown", (event) => {
+      const all = [...track.querySelectorAll(".marker")];
+      const index = all.indexOf(document.activeElement);
+      if (event.key === "Escape") { hideTip(); return; }
+      const to = { ArrowLeft: index - 1, ArrowRight: index + 1, Home: 0, End: all.length - 1 }[event.key];
+      if (to === undefined || index < 0 || !all[to]) return;
+      event.preventDefault();
+      all[to].focus();
+    });
+
+    // Moves Tab's stop to the marker of the annotation at `ms` (after a jump, say).
+    const follow = (ms) => {
+      const marker = [...track.querySelectorAll(".marker")].find((m) => +m.dataset.at === ms);
+      if (marker) activate(marker);
+    };
+    return { sync, update, follow };
+  }
+
+  // ---- pause while typing: focusing the box pauses and pins `at`; a sent post resumes ----
+  const PAUSE_WHILE_TYPING = "videologue:pause-while-typing";
+  const remembered = (key) => { try { return localStorage.getItem(key); } catch { return null; } };
+  const remember = (key, value) => { try { localStorage.setItem(key, value); } catch { /* private mode */ } };
+
+  function typingPause(live, player, now) {
+    const toggle = live.querySelector("[data-pause-typing]");
+    const isBox = (el) => el instanceof HTMLElement && el.id === "annotation-body";
+    let pinned = null, pausedByUs = false, refocusing = false;
+
+    const enabled = () => Boolean(toggle && toggle.checked && player);
+    const pin = () => {
+      if (!enabled()) return;
+      if (!player.paused()) { player.pause(); pausedByUs = true; }
+      pinned = now();
+    };
+    if (toggle) {
+      toggle.checked = remembered(PAUSE_WHILE_TYPING) !== "off";
+      toggle.addEventListener("change", () => {
+        remember(PAUSE_WHILE_TYPING, toggle.checked ? "on" : "off");
+        if (!toggle.checked) { pinned = null; pausedByUs = false; }
+      });
+    }
+    live.addEventListener("focusin", (event) => { if (isBox(event.target) && !refocusing) pin(); });
+    // After a post the fresh box keeps focus while playing; typing again pins the new moment.
+    live.addEventListener("input", (event) => { if (isBox(event.target) && pinned === null) pin(); });
+    live.addEventListener("focusout", (event) => {
+      if (isBox(event.target) && !event.target.value.trim()) pinned = null;
+    });
+    return {
+      at: () => (pinned === null ? now() : pinned),
+      pinned: () => pinned !== null,
+      // The server stored our post and sent an empty box: resume if typing paused us, refocus.
+      posted: (box) => {
+        pinned = null;
+        if (pausedByUs && enabled()) player.play();
+        pausedByUs = false;
+        refocusing = true;
+        box.focus();
+        refocusing = false;
+      },
+    };
+  }
+
+  // ---- keyboard: c, j/k, space, Ctrl/Cmd+Enter, ? — never while typing in a field ----
+  const TEXT_FIELD = "textarea, select, [contenteditable]:not([contenteditable='false']), "
+    + "input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit])"
+    + ":not([type=reset]):not([type=range]):not([type=color]):not([type=file])";
+  // Space already means something on these (press, toggle, scroll, the video's own controls).
+  const OWNS_SPACE = "button, a[href], summary, video, audio, iframe, input, select, textarea, "
+    + "[role=button], [role=checkbox], [role=switch], [role=tab], [role=menuitem], [role=option], "
+    + "[role=slider], [tabindex]";
+
+  function keyboard(event, page) {
+    if (event.defaultPrevented || event.isComposing) return;
+    const target = event.target instanceof Element ? event.target : document.body;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target.id === "annotation-body") {
+      event.preventDefault();
+      target.form?.requestSubmit();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target.closest(TEXT_FIELD) || target.closest("dialog[open]")) return;
+    const action = {
+      c: () => page.focusBox(),
+      j: () => page.jump(-1),
+      k: () => page.jump(1),
+      "?": () => page.shortcuts(),
+      " ": () => {
+        const scrolls = target.scrollHeight > target.clientHeight && target !== document.body
+          && target !== document.documentElement;
+        return target.closest(OWNS_SPACE) || scrolls ? false : page.togglePlay();
+      },
+    }[event.key];
+    if (action && action() !== false) event.preventDefault();
+  }
+
   function watchPage(live) {
     const player = createPlayer();
     const list = document.getElementById("annotations");
     const notice = document.getElementById("ahead-notice");
     const status = document.getElementById("live-status");
     const clock = live.querySelector("[data-clock]");
-    let lastSeenId = 0, connection = null, wasLive = false;
+    const form = live.querySelector("[data-annotate]");
+    const strip = document.querySelector("[data-timeline]");
+    const dialog = document.getElementById("shortcuts");
+    let lastSeenId = 0, connection = null, wasLive = false, lastJump = null;
 
     const now = () => (player ? player.now() : 0);
+    const typing = typingPause(live, player, now);
+    const seek = (ms) => { if (player) { player.seekTo(ms); reveal(); } };
+    const markers = strip ? timeline(strip, list, seek) : null;
+    // The list is a polite live region: an annotation is announced when it appears, posted live
+    // or reached by playback. A seek or a replay can bring dozens at once: ask screen readers to
+    // let that burst pass (aria-busy) rather than read every one.
+    const quietly = () => {
+      list.setAttribute("aria-busy", "true");
+      requestAnimationFrame(() => setTimeout(() => list.removeAttribute("aria-busy")));
+    };
     const reveal = () => {
       const t = now();
-      for (const item of list.children) item.hidden = +item.dataset.at > t;
-      if (clock) clock.textContent = timecode(t);
+      const changes = annotationsIn(list).filter((item) => item.hidden !== (+item.dataset.at > t));
+      if (changes.filter((item) => item.hidden).length > 1) quietly();
+      for (const item of changes) item.hidden = !item.hidden;
+      if (clock) clock.textContent = timecode(typing.at());
+      if (form) form.toggleAttribute("data-pinned", typing.pinned());
       if (notice && !notice.hidden && +notice.dataset.at <= t) notice.hidden = true;
+      if (markers) markers.update(t, player ? player.duration() : 0);
     };
     const noteSeen = (item) => { lastSeenId = Math.max(lastSeenId, +item.dataset.id || 0); };
     const withLastSeen = (url) => {
@@ -97,30 +348,32 @@
       return u.toString();
     };
 
-    [...list.children].forEach(noteSeen);
+    annotationsIn(list).forEach(noteSeen);
+    if (markers) markers.sync();
     reveal();
     if (player) player.onUpdate(reveal);
 
     new MutationObserver((mutations) => {
-      for (const m of mutations) {
-        for (const item of m.addedNodes) {
-          if (!(item instanceof HTMLElement) || !item.dataset.id) continue;
-          placeSorted(list, item);
-          noteSeen(item);
-          if (+item.dataset.at > now() && notice) {
-            notice.textContent = `New annotation ahead at ${timecode(+item.dataset.at)}.`;
-            notice.dataset.at = item.dataset.at;
-            notice.hidden = false;
-          }
+      const added = mutations.flatMap((m) => [...m.addedNodes])
+        .filter((item) => item instanceof HTMLElement && item.dataset.id);
+      if (added.length > 1) quietly();
+      for (const item of added) {
+        placeSorted(list, item);
+        noteSeen(item);
+        if (+item.dataset.at > now() && notice) {
+          notice.textContent = `New annotation ahead at ${timecode(+item.dataset.at)}.`;
+          notice.dataset.at = item.dataset.at;
+          notice.hidden = false;
         }
       }
       if (connection) connection.url = withLastSeen(connection.url);
+      if (markers) markers.sync();
       reveal();
     }).observe(list, { childList: true });
 
     list.addEventListener("click", (event) => {
       const button = event.target.closest("[data-seek]");
-      if (button && player) { player.seekTo(+button.dataset.seek); reveal(); }
+      if (button) seek(+button.dataset.seek);
     });
 
     live.addEventListener("htmx:ws:after:connection", () => {
@@ -136,11 +389,15 @@
     });
     live.addEventListener("htmx:ws:before:message:outgoing", (event) => {
       const values = event.detail.message.values;
-      if ("at" in values) values.at = now();
+      if ("at" in values) values.at = typing.at();
     });
     live.addEventListener("htmx:after:swap", () => {
       const fresh = document.querySelector("#annotation-body[data-fresh]");
-      if (fresh) { fresh.removeAttribute("data-fresh"); fresh.focus(); }
+      if (fresh) { fresh.removeAttribute("data-fresh"); typing.posted(fresh); reveal(); }
+    });
+    document.querySelector("[data-shortcuts]")?.addEventListener("click", () => shortcuts());
+    dialog?.addEventListener("click", (event) => {
+      if (event.target.closest("[data-close]") || event.target === dialog) dialog.close();
     });
 
     function setStatus(state, text) {
@@ -149,11 +406,41 @@
     }
     function signedOut(text) {
       setStatus("signed-out", text);
-      const form = live.querySelector("[data-annotate]");
       if (form) form.hidden = true;
       const note = live.querySelector("[data-signed-out]");
       if (note) note.hidden = false;
     }
+    function shortcuts() {
+      if (dialog && !dialog.open) dialog.showModal();
+    }
+    // j/k: the annotation before or after now. Right after a jump, "now" is that annotation's
+    // time (a player may land a little early); later, j first skips back past the last second.
+    function jump(direction) {
+      if (!player) return;
+      const t = now(), fromJump = lastJump !== null && Math.abs(t - lastJump) < 1000;
+      const ref = fromJump ? lastJump : t;
+      const times = annotationsIn(list).map((item) => +item.dataset.at);
+      const to = direction < 0
+        ? times.filter((at) => at < (fromJump ? ref : ref - 1000)).at(-1)
+        : times.find((at) => at > ref);
+      if (to === undefined) return;
+      lastJump = to;
+      seek(to);
+      if (markers) markers.follow(to);
+    }
+    const page = {
+      focusBox: () => {
+        const box = document.getElementById("annotation-body");
+        if (!box || !form || form.hidden) return false;
+        box.focus();
+      },
+      jump,
+      shortcuts,
+      togglePlay: () => {
+        if (!player) return false;
+        if (player.paused()) player.play(); else player.pause();
+      },
+    };
     // Every (re)connect carries the newest id we hold, so the server replays only what we lack.
     const beforeConnection = (event) => {
       connection = event.detail.connection;
@@ -162,7 +449,7 @@
       setStatus("connecting", wasLive ? "Reconnecting…" : "Connecting…");
     };
     window.videologuePlayer = { now, seekTo: (ms) => player && player.seekTo(ms), player };
-    return { live, beforeConnection, started: () => connection !== null };
+    return { live, page, beforeConnection, started: () => connection !== null };
   }
 
   // Hidden tabs keep their socket: a viewer with the video in a background tab is still
@@ -180,6 +467,11 @@
   document.addEventListener("htmx:ws:before:connection", (event) => {
     const current = currentPage();
     if (current && current.live === event.target) current.beforeConnection(event);
+  });
+  // One listener for the life of the tab: boosted navigation swaps pages under it.
+  document.addEventListener("keydown", (event) => {
+    const current = currentPage();
+    if (current && current.live.isConnected) keyboard(event, current.page);
   });
   // htmx starts in a timer that can fire before the deferred hx-ws.js and this script have run
   // (seen when they arrive late): then the live element is processed without hx-ws, or its
