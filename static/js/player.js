@@ -240,12 +240,12 @@
   function typingPause(live, player, now) {
     const toggle = live.querySelector("[data-pause-typing]");
     const isBox = (el) => el instanceof HTMLElement && el.id === "annotation-body";
-    let pinned = null, pausedByUs = false, refocusing = false;
+    let pinned = null, pausedByUs = false, refocusing = false, holding = false;
 
     const enabled = () => Boolean(toggle && toggle.checked && player);
     const pin = () => {
       if (!enabled()) return;
-      if (!player.paused()) { player.pause(); pausedByUs = true; }
+      if (!player.paused()) { player.pause(); pausedByUs = holding = true; }
       pinned = now();
     };
     if (toggle) {
@@ -253,6 +253,14 @@
       toggle.addEventListener("change", () => {
         remember(PAUSE_WHILE_TYPING, toggle.checked ? "on" : "off");
         if (!toggle.checked) { pinned = null; pausedByUs = false; }
+      });
+    }
+    // pause() takes effect a moment later: until playback resumes, follow the player to where
+    // it really stopped (or where the viewer seeks), so the label and the post match the picture.
+    if (player) {
+      player.onUpdate(() => {
+        if (!player.paused()) holding = false;
+        else if (holding && pinned !== null) pinned = now();
       });
     }
     live.addEventListener("focusin", (event) => { if (isBox(event.target) && !refocusing) pin(); });

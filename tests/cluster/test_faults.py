@@ -54,7 +54,8 @@ async def test_killing_a_node_loses_nothing_and_its_viewers_resume_on_the_other(
             await guest.frame(timeout=10)
 
         # The guest's page reconnects to node B with what it holds, and gets only what it missed.
-        resumed = await sockets(f"{guest_url_b}?last_seen_id={max(held)}")
+        separator = "&" if "?" in guest_url_b else "?"  # the page's URL carries `since` already
+        resumed = await sockets(f"{guest_url_b}{separator}last_seen_id={max(held)}")
         frames = await resumed.frames_until("while A is down")
         assert len(annotation_ids(frames)) == 1 and "before the crash" not in "".join(frames)
         assert await resumed.silent(1.0)
