@@ -28,7 +28,8 @@ class VideoChannel:
     def __init__(self, live, video_id: int, user: User | None, outbox: Outbox) -> None:
         self.live, self.video_id, self.user, self.outbox = live, video_id, user, outbox
         self.topic = video_topic(video_id)
-        self.last_id = 0
+        self.last_id = 0  # the largest annotation id this viewer holds
+        self.replayed_to = 0  # the largest id sent from the database: broadcasts up to it are repeats
         self.since: datetime | None = None  # deletions before this the viewer's page already shows
         self._pending: list[Message] | None = []  # live messages that arrive during the replay
         self._missed = False  # the pending list overflowed: read the replay again from the database
@@ -41,7 +42,8 @@ class VideoChannel:
         await self.live.subscribe(self.topic, self)
         if self.user:
             await self.live.subscribe(user_topic(self.user.id), self)
-        self.last_id, self.since = last_seen_id, since
+        self.last_id = self.replayed_to = last_seen_id
+        self.since = since
         await self.replay()
         while self._missed and not self.outbox.closed:
             # More arrived during a slow replay than the backlog holds; every annotation and
@@ -76,7 +78,7 @@ class VideoChannel:
                 return
             batch = sorted(views[start:start + size], key=_by_time)
             await self._send_replay(fragments.annotations(batch))
-            self.last_id = max(self.last_id, *(view.id for view in batch))
+            self.last_id = self.replayed_to = max(self.last_id, *(view.id for view in batch))
 
     async def remove(self, annotation_ids: list[int]) -> None:
         """Take deleted annotations off this viewer's list, in batches (unknown ids are no-ops)."""
@@ -122,8 +124,10 @@ class VideoChannel:
                 self._missed = True
         elif message.kind != "annotation":
             self.outbox.push(message.event)
-        elif message.ref > self.last_id:
-            self.last_id = message.ref
+        elif message.ref > self.replayed_to:
+            # Not against last_id: two posters' annotations can be broadcast in the other order
+            # than they were stored, and the lower id is just as new to this viewer.
+            self.last_id = max(self.last_id, message.ref)
             self.outbox.push(message.event)
 
     async def broadcast(self, topic: str, message: Message) -> None:

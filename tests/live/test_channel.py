@@ -115,3 +115,19 @@ async def test_deletions_lost_in_a_pub_sub_outage_reach_viewers_when_it_is_back(
     await live.resync()
     await viewer.channel.leave()
     assert viewer.texts() == [fragments.removals([second.id])]
+
+
+async def test_broadcasts_that_arrive_out_of_id_order_all_reach_the_viewer(live):
+    alice, bob = await make_user(), await make_user()
+    video = await make_video(alice)
+    replayed = await multimedia.annotate_video(alice, video.id, "replayed", 0)
+    viewer = Recorder(live, video)
+    await viewer.channel.join(0)
+    # Stored in one order, broadcast in the other: two posters' publishes can overtake.
+    first = await multimedia.annotate_video(alice, video.id, "first", 10)
+    second = await multimedia.annotate_video(bob, video.id, "second", 20)
+    for view in (second, first, replayed):  # and a late repeat of one the replay already sent
+        viewer.channel.receive(viewer.channel.topic, Message("annotation", view.id,
+                                                             fragments.annotations([view])))
+    await viewer.channel.leave()
+    assert annotation_ids(viewer.texts()) == [replayed.id, second.id, first.id]
