@@ -1,18 +1,44 @@
-"""Password hashing with argon2, run in a worker thread so the event loop never stalls."""
+"""Password hashing with argon2id, in one low-priority worker thread so sockets never wait on it.
+
+The parameters are OWASP's recommended minimum for argon2id (19 MiB, 2 passes, 1 lane): about
+30 ms of one core per hash, where argon2-cffi's defaults (64 MiB, 3 passes, 4 lanes) cost ~220 ms
+and let a few sign-ins a second starve the event loop (docs/benchmarks.md, scenario 6). Hashes
+made with other parameters still verify and are replaced at the user's next sign-in.
+"""
 
 import asyncio
+import contextlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verifying against this keeps unknown usernames as slow as wrong passwords.
 _DUMMY_HASH = _hasher.hash("not a real password")
 
 
+def _lowest_priority() -> None:
+    # Linux gives each thread its own niceness: under load the event loop's thread comes first.
+    # Elsewhere (no setpriority, or refused) hashing simply shares the CPU as any thread does.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+
+
+# One thread: sign-ins queue for it instead of crowding the event loop off the CPU.
+HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-hashing",
+                             initializer=_lowest_priority)
+
+
+async def _in_hashing_thread(function, *args):
+    return await asyncio.get_running_loop().run_in_executor(HASHING, function, *args)
+
+
 async def hash_password(password: str) -> str:
-    """Return an argon2 hash of the password, computed off the event loop."""
-    return await asyncio.to_thread(_hasher.hash, password)
+    """Return an argon2id hash of the password, computed off the event loop."""
+    return await _in_hashing_thread(_hasher.hash, password)
 
 
 async def verify_password(password_hash: str | None, password: str) -> bool:
@@ -24,4 +50,9 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
         except (VerificationError, InvalidHashError):
             return False
 
-    return await asyncio.to_thread(verify)
+    return await _in_hashing_thread(verify)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Tell whether a valid hash was made with other parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)

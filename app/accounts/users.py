@@ -2,7 +2,7 @@
 
 import re
 
-from app.accounts.passwords import hash_password, verify_password
+from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.tables import User
 from app.accounts.tokens import Identity
 from app.validation import ValidationError
@@ -53,7 +53,12 @@ async def authenticate_user(username: str, password: str) -> User | None:
     """Return the user whose username and password match, or None without saying which failed."""
     user = await User.objects().where(User.username_key == username.strip().lower()).first()
     valid = await verify_password(user.password_hash if user else None, password)
-    return user if user and valid else None
+    if not (user and valid):
+        return None
+    if needs_rehash(user.password_hash):  # made with older parameters: upgrade it now
+        user.password_hash = await hash_password(password)
+        await User.update({User.password_hash: user.password_hash}).where(User.id == user.id)
+    return user
 
 
 async def get_signed_in_user(identity: Identity | None) -> User | None:

@@ -1,9 +1,14 @@
-"""Password hashing: argon2 only, computed in a worker thread."""
+"""Password hashing: argon2id only, in one low-priority worker thread, upgraded at sign-in."""
 
 import asyncio
+import os
+import threading
 
-from app.accounts.passwords import hash_password, verify_password
-from tests.factories import PASSWORD
+from argon2 import PasswordHasher
+
+from app.accounts import User, authenticate_user
+from app.accounts.passwords import HASHING, hash_password, needs_rehash, verify_password
+from tests.factories import PASSWORD, make_user
 
 
 async def test_a_hash_is_argon2_and_does_not_contain_the_password():
@@ -34,3 +39,26 @@ async def test_verifying_rejects_a_wrong_password_a_missing_hash_and_a_malformed
     assert await verify_password(password_hash, "wrong password") is False
     assert await verify_password(None, PASSWORD) is False
     assert await verify_password("not a hash", PASSWORD) is False
+
+
+async def test_new_hashes_use_owasps_argon2id_parameters():
+    assert (await hash_password(PASSWORD)).startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+async def test_hashing_runs_in_one_thread_at_the_lowest_priority():
+    def where() -> tuple[str, int]:
+        return threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    name, niceness = await asyncio.get_running_loop().run_in_executor(HASHING, where)
+    assert name.startswith("password-hashing") and niceness == 19
+    assert HASHING._max_workers == 1
+
+
+async def test_a_hash_with_old_parameters_is_upgraded_at_sign_in():
+    user = await make_user()
+    old_hash = PasswordHasher().hash(PASSWORD)  # argon2-cffi's defaults: 64 MiB, t=3, p=4
+    await User.update({User.password_hash: old_hash}).where(User.id == user.id)
+    assert needs_rehash(old_hash)
+    assert (await authenticate_user(user.username, PASSWORD)).id == user.id
+    stored = (await User.objects().where(User.id == user.id).first()).password_hash
+    assert stored != old_hash and not needs_rehash(stored)
+    assert await authenticate_user(user.username, PASSWORD) is not None
