@@ -16,7 +16,7 @@ from app.database import close_pool, open_pool
 from app.live import LiveService, video_socket
 from app.redis_client import connect_redis
 from app.settings import ROOT, Settings
-from app.templating import TEMPLATE_CONFIG
+from app.templating import TEMPLATE_CONFIG, reload_templates
 from app.web import (
     HomeController,
     ManageVideosController,
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the Videologue app for the given settings (read from the environment by default)."""
     settings = settings or Settings.from_env()
     settings.media_dir.mkdir(parents=True, exist_ok=True)
+    reload_templates(not settings.production)
     live = LiveService(settings)
 
     async def on_startup(app: Litestar) -> None:

@@ -1,4 +1,4 @@
-"""Jinja templates: one folder per resource, autoescaped, reloaded on change."""
+"""Jinja templates: one folder per resource, autoescaped, reloaded on change outside production."""
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
@@ -16,7 +16,6 @@ def timecode(millis: int) -> str:
 
 def _configure(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["timecode"] = timecode
-    engine.engine.auto_reload = True
 
 
 TEMPLATE_CONFIG = TemplateConfig(
@@ -24,6 +23,15 @@ TEMPLATE_CONFIG = TemplateConfig(
     engine=JinjaTemplateEngine,
     engine_callback=_configure,
 )
+
+
+def reload_templates(enabled: bool) -> None:
+    """Whether a changed template shows on the next render (development), or is read only once.
+
+    Reloading stats the file on every render: in production, where each annotation fragment is
+    rendered once per broadcast and a join renders hundreds, that is wasted system calls.
+    """
+    TEMPLATE_CONFIG.engine_instance.engine.auto_reload = enabled
 
 
 def render_partial(name: str, **context) -> str:

@@ -1,0 +1,19 @@
+"""Templates reload on change in development only (a stat per render is waste in production)."""
+
+from dataclasses import replace
+
+from app.main import create_app
+from app.settings import Settings
+from app.templating import TEMPLATE_CONFIG, timecode
+
+
+def test_templates_reload_in_development_and_not_in_production():
+    create_app(replace(Settings.from_env(), production=True, secret_key="a real secret"))
+    assert TEMPLATE_CONFIG.engine_instance.engine.auto_reload is False
+    create_app(Settings.from_env())
+    assert TEMPLATE_CONFIG.engine_instance.engine.auto_reload is True
+
+
+def test_timecodes_read_as_minutes_then_hours():
+    assert [timecode(ms) for ms in (0, 59_999, 61_000, 3_600_000, 3_725_000)] == [
+        "0:00", "0:59", "1:01", "1:00:00", "1:02:05"]
