@@ -69,8 +69,8 @@ test: install test-deps ## Run the whole test suite against real servers.
 lint: install ## Check the code with ruff.
 	$(RUN) ruff check .
 
-bench: install ## Run the benchmarks.
-	$(RUN) python -m bench.run
+bench: install ## Run the benchmarks (BENCH_ARGS="--scenario fanout", "--quick"; see docs/benchmarks.md).
+	$(RUN) python -m bench.run $(BENCH_ARGS)
 
 clean: ## Remove var/ (database, media, sessions, bootstrapped uv).
 	rm -rf var
