@@ -7,7 +7,6 @@ from app import multimedia
 from app.accounts import User
 from app.live import fragments
 from app.live.outbox import Outbox
-from app.live.presence import CHANGED as PRESENCE_CHANGED
 from app.live.topics import Message, user_topic, video_topic
 
 log = logging.getLogger("videologue.live")
@@ -108,8 +107,6 @@ class VideoChannel:
         """Deliver a broadcast to this viewer, dropping what the replay already gave them."""
         if message.kind == "disconnect":
             self.outbox.close(SIGNED_OUT_CODE, "Signed out")
-        elif message.kind == PRESENCE_CHANGED:
-            return  # for the presence tracker; viewers get the rendered panel instead
         elif self._pending is not None:
             if len(self._pending) < self.live.settings.live_backlog:
                 self._pending.append(message)

@@ -11,6 +11,12 @@ from app.templating import render_partial
 
 log = logging.getLogger("videologue.live")
 CHANGED = "presence_changed"
+CHANGES_SUFFIX = ":presence"
+
+
+def changes_topic(topic: str) -> str:
+    """Where a topic's presence changes are announced: to the trackers alone, not every viewer."""
+    return topic + CHANGES_SUFFIX
 
 
 def viewers_panel(entries: list[tuple[str, int | None]], usernames: dict[int, str]) -> str:
@@ -31,8 +37,9 @@ class Presence:
     per coalescing window, so a join storm costs a few renders, not one per join per viewer.
     """
 
-    def __init__(self, backend, hub: Hub, publish, coalesce: float, heartbeat: float) -> None:
-        self.backend, self._hub, self._publish = backend, hub, publish
+    def __init__(self, backend, hub: Hub, pubsub, coalesce: float, heartbeat: float) -> None:
+        # pubsub (the LiveService): subscribe/unsubscribe a member to a topic on every node, publish.
+        self.backend, self._hub, self._pubsub = backend, hub, pubsub
         self._coalesce, self._heartbeat_every = coalesce, heartbeat
         self._local: defaultdict[str, int] = defaultdict(int)
         self._scheduled: dict[str, bool] = {}  # topic -> must send even if unchanged
@@ -51,7 +58,7 @@ class Presence:
         try:
             await self.backend.clear()
             for topic in topics:
-                await self._publish(topic, Message(CHANGED, 0))
+                await self._announce(topic)
         except Exception:
             log.warning("could not clear presence on shutdown", exc_info=True)
 
@@ -59,10 +66,10 @@ class Presence:
         """Add a connection and announce the change."""
         self._local[topic] += 1
         if self._local[topic] == 1:
-            self._hub.join(topic, self)
+            await self._pubsub.subscribe(changes_topic(topic), self)
         try:
             await self.backend.track(topic, connection_id, user_id)
-            await self._publish(topic, Message(CHANGED, 0))
+            await self._announce(topic)
         except Exception:
             log.warning("presence track failed; the next heartbeat writes it", exc_info=True)
 
@@ -71,11 +78,11 @@ class Presence:
         self._local[topic] -= 1
         if self._local[topic] <= 0:
             del self._local[topic]
-            self._hub.leave(topic, self)
             self._last.pop(topic, None)
+            await self._pubsub.unsubscribe(changes_topic(topic), self)
         try:
             await self.backend.untrack(topic, connection_id)
-            await self._publish(topic, Message(CHANGED, 0))
+            await self._announce(topic)
         except Exception:
             log.warning("presence untrack failed; the entry will expire", exc_info=True)
 
@@ -90,10 +97,13 @@ class Presence:
                 + sum(1 for _, user_id in entries if user_id is None)
                 for topic, entries in found.items()}
 
+    async def _announce(self, topic: str) -> None:
+        await self._pubsub.publish(changes_topic(topic), Message(CHANGED, 0))
+
     def receive(self, topic: str, message: Message) -> None:
-        """React to a change announced by any node."""
+        """React to a change announced by any node (on the topic's changes topic)."""
         if message.kind == CHANGED:
-            self._schedule(topic, force=True)
+            self._schedule(topic.removesuffix(CHANGES_SUFFIX), force=True)
 
     def _schedule(self, topic: str, force: bool) -> None:
         if topic in self._scheduled:

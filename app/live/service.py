@@ -43,7 +43,7 @@ class LiveService:
             backend = RedisPresenceBackend(self.redis, self.node_id, settings.presence_ttl)
         else:
             backend = LocalPresenceBackend()
-        self.presence = Presence(backend, self.hub, self.publish, settings.presence_coalesce,
+        self.presence = Presence(backend, self.hub, self, settings.presence_coalesce,
                                  settings.presence_heartbeat)
         self._subscribing: dict[str, asyncio.Task] = {}
         self._connections = itertools.count(1)

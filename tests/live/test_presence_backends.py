@@ -62,7 +62,7 @@ async def test_the_entries_of_many_topics_include_every_nodes(redis_url):
 
 
 async def test_watching_counts_each_user_once_and_each_guest_tab(backend):
-    presence = Presence(backend, Hub(), publish=None, coalesce=1, heartbeat=1)
+    presence = Presence(backend, Hub(), pubsub=None, coalesce=1, heartbeat=1)
     for connection, user_id in [("c1", 7), ("c2", 7), ("c3", 8), ("c4", None), ("c5", None)]:
         await backend.track("videos:1", connection, user_id)
     await backend.track("videos:2", "c6", 7)
