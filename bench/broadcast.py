@@ -43,6 +43,7 @@ async def steady(server: Server, seed: Seed, viewers: int, rate: float, seconds:
                         sign_ins_per_second)
     loop, lag = asyncio.get_running_loop(), 0.0
     try:
+        await storm.warm()
         storm.start()
         meter = Meter(server)
         start = loop.time()
