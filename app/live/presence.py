@@ -86,10 +86,6 @@ class Presence:
         except Exception:
             log.warning("presence untrack failed; the entry will expire", exc_info=True)
 
-    async def count(self, topic: str) -> int:
-        """How many connections watch the topic right now, on every node."""
-        return len(await self.backend.entries(topic))
-
     async def watching(self, topics: list[str]) -> dict[str, int]:
         """How many watch each topic now, counted as the panel lists them: each user once, each guest tab."""
         found = await self.backend.entries_for(topics)
