@@ -1,4 +1,4 @@
-"""The app factory: create_app(settings) -> Litestar."""
+"""The app factory: create_app(settings) -> Videologue, Litestar with the live sockets in front."""
 
 import logging
 
@@ -11,9 +11,10 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
+from litestar.types import Receive, Scope, Send
 
 from app.database import close_pool, open_pool
-from app.live import LiveService, video_socket
+from app.live import LiveService, live_video_id, video_socket
 from app.redis_client import connect_redis
 from app.settings import ROOT, Settings
 from app.templating import TEMPLATE_CONFIG, reload_templates
@@ -43,7 +44,22 @@ def _stores(settings: Settings) -> StoreRegistry:
     return StoreRegistry(stores={"sessions": sessions})
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+class Videologue(Litestar):
+    """Litestar, except that a video's WebSocket goes straight to the live layer.
+
+    The socket needs none of the HTTP machinery (sessions, CSRF, security headers, exception
+    pages), and every middleware layer would otherwise wrap the send of every fragment to every
+    viewer: the fan-out's hottest path (docs/benchmarks.md).
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (video_id := live_video_id(scope)) is not None:
+            await video_socket(self.state.live, video_id, scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None) -> Videologue:
     """Build the Videologue app for the given settings (read from the environment by default)."""
     settings = settings or Settings.from_env()
     settings.media_dir.mkdir(parents=True, exist_ok=True)
@@ -65,16 +81,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def load_user(request: Request) -> None:
         await current_user(request)
 
-    return Litestar(
+    return Videologue(
         route_handlers=[
             HomeController, WatchController, RegistrationController, SessionController,
-            PasswordController, ManageVideosController, video_socket,
+            PasswordController, ManageVideosController,
             media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
         ],
         middleware=[security_headers_middleware, session_config(settings).middleware],
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.production,
-                               cookie_httponly=True, exclude=["/static", "/media", "/live"]),
+                               cookie_httponly=True, exclude=["/static", "/media"]),
         template_config=TEMPLATE_CONFIG,
         plugins=[FlashPlugin(config=FlashConfig(template_config=TEMPLATE_CONFIG))],
         stores=_stores(settings),

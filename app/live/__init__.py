@@ -5,7 +5,7 @@ import logging
 from litestar import Litestar
 
 from app.live.service import LiveService
-from app.live.socket import video_socket
+from app.live.socket import live_video_id, video_socket
 from app.live.topics import Message, user_topic, video_topic
 
 log = logging.getLogger("videologue.live")
@@ -28,4 +28,5 @@ async def count_watching(app: Litestar, video_ids: list[int]) -> dict[int, int]:
             if counts.get(video_topic(video_id))}
 
 
-__all__ = ["LiveService", "count_watching", "disconnect_user", "video_socket"]
+__all__ = ["LiveService", "count_watching", "disconnect_user", "live_video_id",
+           "video_socket"]

@@ -1,10 +1,10 @@
 """The video socket at /live/videos/{id}: connect (verify token and origin), join, then converse."""
 
 import logging
+import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
-from litestar import asgi
 from litestar.types import Receive, Scope, Send
 
 from app import accounts, multimedia
@@ -20,6 +20,15 @@ BAD_TOKEN = (4401, "Your session expired — sign in again")
 FOREIGN_ORIGIN = (4403, "This socket only serves this site's pages")
 UNKNOWN_VIDEO = (4404, "No such video")
 BAD_FRAME_TYPE = "Send text frames only."
+SERVER_ERROR = (1011, "Something went wrong on our side; reconnecting")
+_PATH = re.compile(r"/live/videos/(\d{1,19})/?")
+
+
+def live_video_id(scope: Scope) -> int | None:
+    """The video id when the scope is a WebSocket to a video's socket, else None."""
+    if scope["type"] != "websocket" or not (match := _PATH.fullmatch(scope["path"])):
+        return None
+    return int(match[1])
 
 
 def _origin_allowed(scope: Scope) -> bool:
@@ -29,7 +38,7 @@ def _origin_allowed(scope: Scope) -> bool:
     return origin is None or urlsplit(origin.decode()).netloc == headers.get(b"host", b"").decode()
 
 
-async def _connect(scope: Scope, live) -> tuple[tuple[int, str] | None, accounts.User | None]:
+async def _connect(scope: Scope, live, video_id: int) -> tuple[tuple[int, str] | None, accounts.User | None]:
     """Decide whether to let the socket in, and as whom (Phoenix's connect/3)."""
     if not _origin_allowed(scope):
         return FOREIGN_ORIGIN, None
@@ -42,7 +51,7 @@ async def _connect(scope: Scope, live) -> tuple[tuple[int, str] | None, accounts
         if user is None:
             return BAD_TOKEN, None
     try:
-        await multimedia.get_video(scope["path_params"]["video_id"])
+        await multimedia.get_video(video_id)
     except NotFoundError:
         return UNKNOWN_VIDEO, None
     return None, user
@@ -62,28 +71,42 @@ def _since(scope: Scope) -> datetime | None:
         return None
 
 
-@asgi("/live/videos/{video_id:int}", copy_scope=False)
-async def video_socket(scope: Scope, receive: Receive, send: Send) -> None:
-    """Serve one viewer's socket on a video for as long as it stays open."""
-    live = scope["litestar_app"].state.live
+async def video_socket(live, video_id: int, scope: Scope, receive: Receive, send: Send) -> None:
+    """Serve one viewer's socket on a video for as long as it stays open.
+
+    Called by the app before Litestar's router and middleware (see app.main.Videologue): every
+    fragment a viewer receives goes straight to uvicorn's send, with no wrapper per viewer.
+    """
     await receive()  # websocket.connect
     await send({"type": "websocket.accept"})
-    refusal, user = await _connect(scope, live)
+    try:
+        refusal, user = await _connect(scope, live, video_id)
+    except Exception:
+        log.exception("live connect failed (video %s)", video_id)
+        refusal, user = SERVER_ERROR, None
     if refusal:
         await send({"type": "websocket.close", "code": refusal[0], "reason": refusal[1]})
         return
     outbox = Outbox(send, live.settings.live_backlog)
-    channel = VideoChannel(live, scope["path_params"]["video_id"], user, outbox)
+    channel = VideoChannel(live, video_id, user, outbox)
     try:
         await channel.join(_last_seen_id(scope), _since(scope))
-        while (message := await receive())["type"] == "websocket.receive":
-            try:
-                text = message.get("text")
-                await (handle_frame(channel, text) if text is not None
-                       else channel.reply_error(BAD_FRAME_TYPE))
-            except Exception:
-                log.exception("live frame failed (video %s, user %s)", channel.video_id,
-                              user.id if user else None)
-                await channel.reply_error("Something went wrong; please try again.")
+        await _converse(channel, receive)
+    except Exception:
+        log.exception("live socket failed (video %s, user %s)", video_id, user.id if user else None)
+        outbox.close(*SERVER_ERROR)
     finally:
         await channel.leave()
+
+
+async def _converse(channel: VideoChannel, receive: Receive) -> None:
+    """Handle the viewer's frames until the socket closes; a failed frame is explained to them."""
+    while (message := await receive())["type"] == "websocket.receive":
+        try:
+            text = message.get("text")
+            await (handle_frame(channel, text) if text is not None
+                   else channel.reply_error(BAD_FRAME_TYPE))
+        except Exception:
+            log.exception("live frame failed (video %s, user %s)", channel.video_id,
+                          channel.user.id if channel.user else None)
+            await channel.reply_error("Something went wrong; please try again.")

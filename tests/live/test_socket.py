@@ -4,10 +4,13 @@ import json
 import re
 
 import pytest
+from litestar.exceptions import WebSocketDisconnect
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from app import multimedia
+from app.live import live_video_id
+from app.live.channel import VideoChannel
 from tests.factories import make_annotation, make_user, make_video
 from tests.server import AppServer
 
@@ -220,3 +223,35 @@ async def test_posting_is_rate_limited_per_user_across_tabs(tmp_root):
         assert len(await multimedia.list_annotations(video.id)) == 5
     finally:
         limited.stop()
+
+
+@pytest.mark.parametrize(("scope", "video_id"), [
+    ({"type": "websocket", "path": "/live/videos/12"}, 12),
+    ({"type": "websocket", "path": "/live/videos/12/"}, 12),
+    ({"type": "websocket", "path": "/live/videos/abc"}, None),
+    ({"type": "websocket", "path": "/live/videos/12/extra"}, None),
+    ({"type": "websocket", "path": "/live/videos/" + "9" * 20}, None),
+    ({"type": "http", "path": "/live/videos/12"}, None),
+])
+def test_only_a_video_socket_goes_straight_to_the_live_layer(scope, video_id):
+    assert live_video_id(scope) == video_id
+
+
+async def test_a_socket_whose_join_fails_is_closed_with_1011_and_the_app_carries_on(
+        client, monkeypatch, caplog):
+    alice = await make_user()
+    video = await make_video(alice)
+    await make_annotation(alice, video, body="Still here")
+
+    async def broken_join(self, last_seen_id, since=None):
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(VideoChannel, "join", broken_join)
+        with (client.websocket_connect(f"/live/videos/{video.id}") as socket,
+              pytest.raises(WebSocketDisconnect) as closed):
+            socket.receive_text()
+    assert closed.value.code == 1011
+    assert "live socket failed" in caplog.text
+    with client.websocket_connect(f"/live/videos/{video.id}") as socket:
+        assert "Still here" in socket.receive_text()
