@@ -7,6 +7,8 @@ from collections import deque
 
 from litestar.types import Message, Send
 
+from app.live.frames import DirectFrames
+
 log = logging.getLogger("videologue.live")
 
 OVERFLOW_CODE = 1013  # "Try Again Later": hx-ws reconnects, and the rejoin catches up by id
@@ -17,16 +19,22 @@ class Outbox:
 
     def __init__(self, send: Send, limit: int) -> None:
         self._send = send
+        self._direct = DirectFrames.behind(send)
         self._limit = limit
         self._queue: deque[Message] = deque()
         self._draining: asyncio.Task | None = None
         self.closed = False
 
-    def push(self, event: Message) -> None:
-        """Send the event now if the socket is ready, else queue it; close the socket on overflow."""
+    def push(self, event: Message, data: bytes | None = None) -> None:
+        """Send the event now if the socket is ready, else queue it; close the socket on overflow.
+
+        `data` is the event's text already encoded to UTF-8, shared by every viewer of a broadcast.
+        """
         if self.closed:
             return
         if not self._queue and self._draining is None:
+            if data is not None and self._direct is not None and self._direct.write_text(data):
+                return
             # uvicorn's websockets-sansio send() writes to the transport without suspending,
             # unless the transport is paused (its buffer over the high-water mark), and then it
             # suspends before writing anything. So drive it by hand: a broadcast reaches every

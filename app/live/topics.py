@@ -21,10 +21,12 @@ class Message:
     ref: int
     text: str = ""
     event: dict = field(init=False, repr=False, compare=False)
+    data: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # The ASGI event is built once and handed to every viewer's socket as it is.
+        # The ASGI event and its UTF-8 are made once and handed to every viewer's socket as they are.
         object.__setattr__(self, "event", {"type": "websocket.send", "text": self.text})
+        object.__setattr__(self, "data", self.text.encode())
 
     def encode(self) -> bytes:
         """Serialise for a pub/sub backend."""

@@ -1,0 +1,105 @@
+"""Frames written straight into uvicorn's protocol: the same bytes as its send(), or none at all."""
+
+import asyncio
+
+import uvicorn
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
+
+from app.live.frames import DirectFrames
+from app.live.outbox import Outbox
+
+HANDSHAKE = (b"GET /live/videos/1 HTTP/1.1\r\nHost: example.test\r\nUpgrade: websocket\r\n"
+             b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+             b"Sec-WebSocket-Version: 13\r\n\r\n")
+
+
+class Transport(asyncio.Transport):
+    """Collects what the protocol writes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.written.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return False
+
+    def get_extra_info(self, name, default=None):
+        return ("127.0.0.1", 8000) if name in ("sockname", "peername") else default
+
+
+async def accepted_protocol() -> tuple[WebSocketsSansIOProtocol, Transport]:
+    """uvicorn's protocol after a real handshake, with the ASGI app parked after accepting."""
+    accepted = asyncio.Event()
+
+    async def app(scope, receive, send):
+        await receive()
+        await send({"type": "websocket.accept"})
+        accepted.set()
+        await asyncio.Event().wait()
+
+    config = uvicorn.Config(app, ws="websockets-sansio", ws_per_message_deflate=False,
+                            log_level="warning")
+    config.load()
+    protocol = WebSocketsSansIOProtocol(config, ServerState(), app_state={})
+    transport = Transport()
+    protocol.connection_made(transport)
+    protocol.data_received(HANDSHAKE)
+    await asyncio.wait_for(accepted.wait(), 5)
+    transport.written.clear()
+    return protocol, transport
+
+
+def text_of(written: bytes) -> str:
+    """The text of one unmasked, unfragmented server frame under 64 KiB."""
+    assert written[0] == 0x81  # FIN + text
+    return written[2 if written[1] < 126 else 4:].decode()
+
+
+async def test_uvicorns_send_is_recognised_and_anything_else_is_not():
+    protocol, _ = await accepted_protocol()
+    assert DirectFrames.behind(protocol.send) is not None
+
+    async def wrapped(event):
+        await protocol.send(event)
+
+    assert DirectFrames.behind(wrapped) is None
+
+
+async def test_a_direct_frame_is_byte_for_byte_what_send_writes():
+    protocol, transport = await accepted_protocol()
+    text = "<li>Ünïcode ✓</li>" * 20
+    await protocol.send({"type": "websocket.send", "text": text})
+    assert DirectFrames.behind(protocol.send).write_text(text.encode())
+    assert transport.written[0] == transport.written[1]
+    assert text_of(transport.written[1]) == text
+
+
+async def test_a_paused_or_closed_socket_is_left_to_send():
+    protocol, transport = await accepted_protocol()
+    direct = DirectFrames.behind(protocol.send)
+    protocol.pause_writing()
+    assert not direct.write_text(b"later")
+    protocol.resume_writing()
+    await protocol.send({"type": "websocket.close", "code": 1000})
+    assert not direct.write_text(b"too late")
+    assert all(b"late" not in written for written in transport.written)
+
+
+async def test_the_outbox_writes_a_broadcast_at_once_and_queues_it_while_paused():
+    protocol, transport = await accepted_protocol()
+    outbox = Outbox(protocol.send, limit=4)
+    event = {"type": "websocket.send", "text": "first"}
+    outbox.push(event, b"first")
+    assert [text_of(written) for written in transport.written] == ["first"]
+    protocol.pause_writing()
+    outbox.push({"type": "websocket.send", "text": "second"}, b"second")
+    await asyncio.sleep(0)
+    assert len(transport.written) == 1
+    protocol.resume_writing()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert [text_of(written) for written in transport.written] == ["first", "second"]
