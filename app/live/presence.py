@@ -12,6 +12,9 @@ from app.templating import render_partial
 log = logging.getLogger("videologue.live")
 CHANGED = "presence_changed"
 CHANGES_SUFFIX = ":presence"
+# Viewers per coalescing window: past it, a topic's window grows with its local audience, so
+# the panel costs each node about the same sends per second however many watch.
+PANEL_AUDIENCE = 1000
 
 
 def changes_topic(topic: str) -> str:
@@ -35,6 +38,7 @@ class Presence:
     A change anywhere is announced on the topic; each node then re-reads the entries, fetches
     usernames in one query and renders the panel once for all its local viewers, at most once
     per coalescing window, so a join storm costs a few renders, not one per join per viewer.
+    The window widens with the audience (see `window`), so it costs no more sends per second.
     """
 
     def __init__(self, backend, hub: Hub, pubsub, coalesce: float, heartbeat: float) -> None:
@@ -101,13 +105,17 @@ class Presence:
         if message.kind == CHANGED:
             self._schedule(topic.removesuffix(CHANGES_SUFFIX), force=True)
 
+    def window(self, topic: str) -> float:
+        """Seconds a change waits for others before the panel is rendered: longer for big rooms."""
+        return self._coalesce * max(1.0, self._local.get(topic, 0) / PANEL_AUDIENCE)
+
     def _schedule(self, topic: str, force: bool) -> None:
         if topic in self._scheduled:
             self._scheduled[topic] |= force
             return
         self._scheduled[topic] = force
         asyncio.get_running_loop().call_later(
-            self._coalesce, lambda: asyncio.create_task(self._refresh(topic)))
+            self.window(topic), lambda: asyncio.create_task(self._refresh(topic)))
 
     async def _refresh(self, topic: str) -> None:
         force = self._scheduled.pop(topic, True)

@@ -96,3 +96,10 @@ def test_the_panel_lists_each_user_once_with_tabs_sorted_and_counts_guests():
     panel = viewers_panel(entries, {1: "Zoe", 2: "adam"})
     assert panel.index("adam (2)") < panel.index("Zoe (1)")
     assert "and 2 guests" in panel and 'hx-target="#user-list"' in panel
+
+
+def test_the_panels_coalescing_window_grows_with_the_audience_past_a_thousand():
+    presence = Presence(LocalPresenceBackend(), Hub(), pubsub=None, coalesce=0.25, heartbeat=1)
+    for viewers, window in ((0, 0.25), (1, 0.25), (1000, 0.25), (2000, 0.5), (20000, 5.0)):
+        presence._local["videos:1"] = viewers
+        assert presence.window("videos:1") == pytest.approx(window)
