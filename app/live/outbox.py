@@ -17,11 +17,13 @@ OVERFLOW_CODE = 1013  # "Try Again Later": hx-ws reconnects, and the rejoin catc
 class Outbox:
     """Delivers prepared ASGI events to one socket without letting it slow anybody else."""
 
+    __slots__ = ("_send", "_direct", "_limit", "_queue", "_draining", "closed")
+
     def __init__(self, send: Send, limit: int) -> None:
         self._send = send
         self._direct = DirectFrames.behind(send)
         self._limit = limit
-        self._queue: deque[Message] = deque()
+        self._queue: deque[Message] | None = None  # made only while the socket is behind
         self._draining: asyncio.Task | None = None
         self.closed = False
 
@@ -48,11 +50,12 @@ class Outbox:
                 self.closed = True
                 return
             coroutine.close()
-            self._queue.append(event)
-        elif len(self._queue) >= self._limit:
+            self._queue = deque([event])
+        elif len(self._queue or ()) >= self._limit:
             self.overflow()
             return
         else:
+            self._queue = self._queue or deque()
             self._queue.append(event)
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain())
@@ -66,6 +69,8 @@ class Outbox:
             self.closed = True
         finally:
             self._draining = None
+            if not self._queue:
+                self._queue = None  # caught up: an idle socket keeps no queue
 
     def overflow(self) -> None:
         """Close a socket that fell too far behind; it will rejoin and catch up from the database."""
@@ -78,7 +83,7 @@ class Outbox:
         if self.closed:
             return
         self.closed = True
-        self._queue.clear()
+        self._queue = None
         if self._draining is not None:
             self._draining.cancel()
         asyncio.create_task(self._close(code, reason))
