@@ -59,8 +59,18 @@ class VideoChannel:
 
     async def replay(self) -> None:
         """Send the annotations newer than the viewer's, then remove theirs deleted since `since`."""
-        held = self.last_id
-        await self.catch_up(await multimedia.list_annotations(self.video_id, held))
+        held = after = self.last_id
+        size = self.live.settings.replay_batch
+        # A page at a time, each sent before the next is read: the first frame waits for one
+        # page, not the whole history, and memory holds one page however long the video's is.
+        while not self.outbox.closed:
+            page = await multimedia.list_annotation_page(self.video_id, after, size)
+            if not page:
+                break
+            await self._send_annotations(page)
+            if len(page) < size:
+                break
+            after = page[-1].id
         # Those just sent were live when read; any deleted since is a broadcast held in _pending.
         await self.remove(await multimedia.list_deleted_annotation_ids(self.video_id, held, self.since))
 
@@ -75,9 +85,12 @@ class VideoChannel:
         for start in range(0, len(views), size):
             if self.outbox.closed:
                 return
-            batch = sorted(views[start:start + size], key=_by_time)
-            await self._send_replay(fragments.annotations(batch))
-            self.last_id = self.replayed_to = max(self.last_id, *(view.id for view in batch))
+            await self._send_annotations(views[start:start + size])
+
+    async def _send_annotations(self, batch: list[multimedia.AnnotationView]) -> None:
+        """Send one batch, already in id order and so above everything sent before it, by time."""
+        await self._send_replay(fragments.annotations(sorted(batch, key=_by_time)))
+        self.last_id = self.replayed_to = max(self.last_id, batch[-1].id)
 
     async def remove(self, annotation_ids: list[int]) -> None:
         """Take deleted annotations off this viewer's list, in batches (unknown ids are no-ops)."""
@@ -120,12 +133,12 @@ class VideoChannel:
                 self._pending.clear()
                 self._missed = True
         elif message.kind != "annotation":
-            self.outbox.push(message.event)
+            self.outbox.push(message.event, message.data)
         elif message.ref > self.replayed_to:
             # Not against last_id: two posters' annotations can be broadcast in the other order
             # than they were stored, and the lower id is just as new to this viewer.
             self.last_id = max(self.last_id, message.ref)
-            self.outbox.push(message.event)
+            self.outbox.push(message.event, message.data)
 
     async def broadcast(self, topic: str, message: Message) -> None:
         """Publish something already stored to every viewer of its topic, on every node.

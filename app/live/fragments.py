@@ -12,8 +12,9 @@ def _partial(target: str, swap: str, html: str) -> str:
 
 def annotations(views: Iterable[AnnotationView]) -> str:
     """Annotations appended to the list (the player shim keeps it sorted and timed)."""
-    html = "".join(render_partial("watch/_annotation.html", annotation=view) for view in views)
-    return _partial("#annotations", "beforeend", html)
+    # One template call for the whole batch: a replay frame holds up to 200 annotations.
+    return _partial("#annotations", "beforeend",
+                    render_partial("watch/_annotations.html", annotations=views))
 
 
 def removals(annotation_ids: Iterable[int]) -> str:

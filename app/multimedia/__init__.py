@@ -6,6 +6,7 @@ from app.multimedia.annotations import (
     clean_annotation,
     count_annotations,
     delete_annotation,
+    list_annotation_page,
     list_annotations,
     list_deleted_annotation_ids,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "delete_video",
     "get_user_video",
     "get_video",
+    "list_annotation_page",
     "list_annotations",
     "list_categories",
     "list_deleted_annotation_ids",

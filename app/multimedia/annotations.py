@@ -77,6 +77,17 @@ async def list_annotations(video_id: int, since_id: int = 0) -> list[AnnotationV
     return [_view(row) for row in rows]
 
 
+async def list_annotation_page(video_id: int, after_id: int, limit: int) -> list[AnnotationView]:
+    """Up to `limit` of the video's live annotations with id above after_id, ordered by id, in one query."""
+    if not is_id(video_id) or after_id >= MAX_ID or limit <= 0:
+        return []
+    # Keyset, not OFFSET: each page starts where the last ended, however deep into the history.
+    rows = await Annotation.select(*_COLUMNS).where(
+        Annotation.video == video_id, Annotation.id > max(after_id, 0), Annotation.deleted_at.is_null()
+    ).order_by(Annotation.id).limit(limit)
+    return [_view(row) for row in rows]
+
+
 async def count_annotations(video_ids: list[int]) -> dict[int, int]:
     """How many live annotations each of these videos has, in one query."""
     if not video_ids:

@@ -1,7 +1,8 @@
-"""The channel's join, in process: live changes that arrive while the replay is being read."""
+"""The channel's join, in process: a replay read in pages, and live changes that arrive meanwhile."""
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 
@@ -16,7 +17,9 @@ from tests.factories import make_user, make_video
 from tests.live.test_socket import annotation_ids
 
 BACKLOG = 3
+PAGE = 3
 LIST_ANNOTATIONS = multimedia.list_annotations
+LIST_PAGE = multimedia.list_annotation_page
 
 
 class Recorder:
@@ -48,18 +51,77 @@ async def live():
     await service.stop()
 
 
+@pytest.fixture
+async def paged_live():
+    """This process's live service, replaying in pages of 3 annotations."""
+    service = LiveService(replace(Settings.from_env(), live_backlog=BACKLOG, replay_batch=PAGE))
+    await service.start()
+    yield service
+    await service.stop()
+
+
 def during_first_query(monkeypatch, changes) -> list[int]:
     """Run `changes()` while the channel's first replay query is out; return every query's id."""
     queries = []
 
-    async def slow_query(video_id, since=0):
-        views = await LIST_ANNOTATIONS(video_id, since)
+    async def slow_query(video_id, after_id, limit):
+        views = await LIST_PAGE(video_id, after_id, limit)
         if not queries:
             await changes()
-        queries.append(since)
+        queries.append(after_id)
         return views
-    monkeypatch.setattr(multimedia, "list_annotations", slow_query)
+    monkeypatch.setattr(multimedia, "list_annotation_page", slow_query)
     return queries
+
+
+def frames_sent_at_each_page_read(monkeypatch, viewer: Recorder) -> list[int]:
+    """Count, each time the replay reads a page, how many frames the viewer had been sent by then."""
+    reads = []
+
+    async def counted_query(video_id, after_id, limit):
+        reads.append(len(viewer.texts()))
+        return await LIST_PAGE(video_id, after_id, limit)
+    monkeypatch.setattr(multimedia, "list_annotation_page", counted_query)
+    return reads
+
+
+async def test_a_replay_longer_than_a_page_is_sent_page_by_page_in_id_order_each_by_time(
+        paged_live, monkeypatch):
+    alice = await make_user()
+    video = await make_video(alice)
+    # Pinned out of posting order, so each frame's time order differs from its id order.
+    moments = [3000, 1000, 2000, 1000, 5000, 4000, 0]
+    posted = [await multimedia.annotate_video(alice, video.id, f"note {at}", at) for at in moments]
+    at = {view.id: view.at for view in posted}
+    viewer = Recorder(paged_live, video)
+    reads = frames_sent_at_each_page_read(monkeypatch, viewer)
+    await viewer.channel.join(0)
+    await viewer.channel.leave()
+
+    frames = [ids for ids in (annotation_ids([text]) for text in viewer.texts()) if ids]
+    assert reads == [0, 1, 2]  # each page was sent before the next was read
+    assert [len(frame) for frame in frames] == [PAGE, PAGE, 1]
+    assert all(max(before) < min(after) for before, after in pairwise(frames))
+    assert all(frame == sorted(frame, key=lambda i: (at[i], i)) for frame in frames)
+    assert sorted(sum(frames, [])) == [view.id for view in posted]
+
+
+async def test_a_viewer_gone_during_the_replay_costs_no_further_page_reads(paged_live, monkeypatch):
+    alice = await make_user()
+    video = await make_video(alice)
+    for index in range(2 * PAGE + 1):
+        await multimedia.annotate_video(alice, video.id, f"note {index}", index)
+    viewer = Recorder(paged_live, video)
+    reads = []
+
+    async def query_then_close(video_id, after_id, limit):
+        reads.append(after_id)
+        viewer.channel.outbox.close(1001, "Going away")
+        return await LIST_PAGE(video_id, after_id, limit)
+    monkeypatch.setattr(multimedia, "list_annotation_page", query_then_close)
+    await viewer.channel.join(0)
+    await viewer.channel.leave()
+    assert reads == [0]
 
 
 async def test_posts_that_overflow_the_backlog_during_a_slow_query_are_read_back(live, monkeypatch):

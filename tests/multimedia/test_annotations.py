@@ -76,6 +76,22 @@ async def test_annotations_of_other_videos_are_not_listed():
     assert await multimedia.list_annotations(video.id) == []
 
 
+async def test_a_page_of_annotations_is_the_next_live_ones_by_id_after_a_cursor():
+    alice, bob = await make_user(), await make_user()
+    video, other = await make_video(alice), await make_video(alice)
+    first = await make_annotation(alice, video, "first", at=9000)
+    gone = await make_annotation(bob, video, "gone", at=1)
+    await make_annotation(alice, other, "elsewhere", at=2)
+    rest = [await make_annotation(bob, video, f"note {at}", at=at) for at in (500, 100, 300)]
+    await multimedia.delete_annotation(bob, gone.id)
+
+    page = await multimedia.list_annotation_page(video.id, after_id=0, limit=3)
+    assert [a.id for a in page] == [first.id, rest[0].id, rest[1].id]  # by id, not by moment
+    assert [a.username for a in page] == [alice.username, bob.username, bob.username]
+    assert await multimedia.list_annotation_page(video.id, page[-1].id, 3) == [rest[2]]
+    assert await multimedia.list_annotation_page(video.id, rest[2].id, 3) == []
+
+
 async def test_annotating_stores_the_cleaned_body_and_moment():
     user = await make_user()
     video = await make_video(user)
@@ -88,6 +104,15 @@ async def test_annotating_a_missing_video_raises_not_found():
     user = await make_user()
     with pytest.raises(NotFoundError):
         await multimedia.annotate_video(user, 10**9, body="Hello", at=0)
+
+
+async def test_annotating_a_video_deleted_after_it_was_opened_raises_not_found_and_stores_nothing():
+    owner, viewer = await make_user(), await make_user()
+    video = await multimedia.get_video((await make_video(owner)).id)
+    await multimedia.delete_video(owner, video.id)
+    with pytest.raises(NotFoundError, match=f"video {video.id}"):
+        await multimedia.annotate_video(viewer, video.id, body="Too late", at=0)
+    assert await multimedia.list_annotations(video.id) == []
 
 
 async def test_annotations_are_counted_per_video():
