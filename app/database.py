@@ -1,13 +1,94 @@
 """Choosing and opening the database engine for the settings."""
 
 import sqlite3
+from collections import Counter
+from typing import Any
 from urllib.parse import urlsplit
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, dict_factory
 
 from app.settings import Settings
+
+
+class KeptConnectionsSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine on long-lived connections: one for every write, a few for reads.
+
+    Piccolo opens a connection (a thread, up to three file descriptors) for each query outside a
+    transaction. Here SELECTs go to the least busy of up to `readers` read-only connections and
+    every other statement to one writer, so the app's own writes queue instead of sleeping in
+    SQLite's busy handler; under WAL a long read holds up no write, and other reads take another
+    reader.
+    Transactions and batches still get a connection of their own from Piccolo.
+    """
+
+    def __init__(self, path: str, readers: int = 2, **connection_kwargs: Any) -> None:
+        super().__init__(path=path, **connection_kwargs)
+        self.readers = readers
+        self.writer: aiosqlite.Connection | None = None
+        self.read_connections: list[aiosqlite.Connection] = []
+        self._in_flight: Counter[aiosqlite.Connection] = Counter()  # queries queued on each
+
+    async def _open(self, read_only: bool) -> aiosqlite.Connection:
+        connection = aiosqlite.connect(**self.connection_kwargs)
+        # CLI commands (piccolo migrations, app.seed) never call close_pool, and a non-daemon
+        # thread would keep them from exiting; every statement is committed when it returns.
+        connection._thread.daemon = True
+        await connection
+        # Piccolo's own setup in get_connection(); the connection arguments above are its too.
+        connection.row_factory = dict_factory
+        await connection.execute("PRAGMA foreign_keys = 1")
+        # Under WAL, NORMAL survives an app crash (not a power loss) without an fsync per commit.
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            await connection.execute("PRAGMA query_only = 1")  # a misrouted write fails loudly
+        return connection
+
+    async def _writer(self) -> aiosqlite.Connection:
+        if self.writer is None:
+            connection = await self._open(read_only=False)
+            if self.writer is None:
+                self.writer = connection
+            else:  # another query opened it meanwhile
+                await connection.close()
+        return self.writer
+
+    async def _reader(self) -> aiosqlite.Connection:
+        idle = [c for c in self.read_connections if not self._in_flight[c]]
+        if not idle and len(self.read_connections) < self.readers:
+            connection = await self._open(read_only=True)
+            if len(self.read_connections) < self.readers:
+                self.read_connections.append(connection)
+                return connection
+            await connection.close()
+        return idle[0] if idle else min(self.read_connections, key=self._in_flight.__getitem__)
+
+    async def _run_in_new_connection(self, query: str, args: list | None = None,
+                                     query_type: str = "generic", table: Any = None) -> Any:
+        # Piccolo calls this for every statement outside a transaction; it now runs on a kept one.
+        if query_type == "insert" and self.get_version_sync() < 3.35:
+            # No RETURNING before 3.35: Piccolo reads the cursor's lastrowid on a fresh connection.
+            return await super()._run_in_new_connection(query, args, query_type, table)
+        reads = query.lstrip()[:6].upper() == "SELECT"
+        connection = await (self._reader() if reads else self._writer())
+        self._in_flight[connection] += 1
+        try:
+            # One job on the connection's thread: execute, fetch every row and finish the
+            # statement, so no other query runs in between (in autocommit mode an unfinished
+            # statement keeps its transaction open, and a write would not be committed yet).
+            return await connection.execute_fetchall(query, args or [])
+        finally:
+            self._in_flight[connection] -= 1
+
+    async def close_connections(self) -> None:
+        """Close the kept connections; the next query opens new ones."""
+        connections = [c for c in (self.writer, *self.read_connections) if c is not None]
+        self.writer, self.read_connections = None, []
+        self._in_flight.clear()
+        for connection in connections:
+            await connection.close()
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -25,16 +106,18 @@ def build_engine(settings: Settings) -> Engine:
     # WAL lets readers carry on during a write; it is a property of the file, set once.
     with sqlite3.connect(settings.sqlite_path) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=10)
+    return KeptConnectionsSQLiteEngine(path=str(settings.sqlite_path), timeout=10)
 
 
 async def open_pool(engine: Engine) -> None:
-    """Open PostgreSQL's connection pool (SQLite needs none)."""
+    """Open PostgreSQL's connection pool (SQLite's connections open on first use)."""
     if isinstance(engine, PostgresEngine):
         await engine.start_connection_pool(min_size=2, max_size=20)
 
 
 async def close_pool(engine: Engine) -> None:
-    """Close PostgreSQL's connection pool."""
+    """Close PostgreSQL's connection pool, or the SQLite engine's kept connections."""
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
+    elif isinstance(engine, KeptConnectionsSQLiteEngine):
+        await engine.close_connections()

@@ -1,11 +1,14 @@
 """Annotations: comments pinned to a moment of a video."""
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from asyncpg.exceptions import ForeignKeyViolationError
+
 from app.accounts.tables import User
 from app.multimedia.ids import MAX_ID, is_id
-from app.multimedia.tables import Annotation, Video
+from app.multimedia.tables import Annotation
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
 MAX_BODY = 500
@@ -50,10 +53,17 @@ def clean_annotation(body: object, at: object) -> tuple[str, int]:
 async def annotate_video(user: User, video_id: int, body: object, at: object) -> AnnotationView:
     """Store the user's annotation on a video, or raise ValidationError / NotFoundError."""
     text, millis = clean_annotation(body, at)
-    if not (is_id(video_id) and await Video.exists().where(Video.id == video_id)):
+    if not is_id(video_id):
         raise NotFoundError(f"video {video_id}")
     annotation = Annotation(user=user.id, video=video_id, body=text, at=millis)
-    await annotation.save()
+    try:
+        await annotation.save()
+    except (sqlite3.IntegrityError, ForeignKeyViolationError) as error:
+        # The INSERT's foreign key, not a lookup first, catches a missing or just-deleted video.
+        if (isinstance(error, sqlite3.IntegrityError)
+                and error.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY):
+            raise
+        raise NotFoundError(f"video {video_id}") from error
     return AnnotationView(annotation.id, video_id, user.id, user.username, text, millis,
                           annotation.created_at)
 
