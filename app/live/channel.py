@@ -24,6 +24,9 @@ def _by_time(view: multimedia.AnnotationView) -> tuple[int, int]:
 class VideoChannel:
     """Joins a video's topic, replays what the viewer missed, and delivers what is broadcast."""
 
+    __slots__ = ("live", "video_id", "user", "outbox", "topic", "last_id", "replayed_to", "since",
+                 "_pending", "_missed", "_sending", "connection_id", "tracked")
+
     def __init__(self, live, video_id: int, user: User | None, outbox: Outbox) -> None:
         self.live, self.video_id, self.user, self.outbox = live, video_id, user, outbox
         self.topic = video_topic(video_id)
