@@ -1,5 +1,6 @@
 """The app factory: create_app(settings) -> Videologue, Litestar with the live sockets in front."""
 
+import gc
 import logging
 
 from litestar import Litestar, Request
@@ -71,6 +72,13 @@ def create_app(settings: Settings | None = None) -> Videologue:
 
         await open_pool(DB)
         await live.start()
+        if settings.production:
+            # Leave everything loaded at startup (~100,000 objects: Litestar, Piccolo, Jinja,
+            # templates) out of every later collection: a full one took 65 ms here, stalling
+            # every viewer's fragments while it ran (docs/benchmarks.md). Development servers
+            # reload and tests build many apps, so only production freezes.
+            gc.collect()
+            gc.freeze()
 
     async def on_shutdown(app: Litestar) -> None:
         from piccolo_conf import DB

@@ -1,5 +1,6 @@
-"""Settings from the environment, and what production changes about cookies."""
+"""Settings from the environment, and what production changes about cookies and memory."""
 
+import gc
 from dataclasses import replace
 
 import pytest
@@ -50,3 +51,19 @@ def test_a_production_app_sets_secure_httponly_lax_session_and_csrf_cookies():
         response = client.get("/manage/videos", follow_redirects=False)  # the sign-in flash needs a session
     assert {"secure", "httponly", "samesite=lax"} <= cookie_attributes(response, "session")
     assert {"secure", "httponly"} <= cookie_attributes(response, "csrftoken")
+
+
+def test_a_production_app_leaves_what_startup_loaded_out_of_later_garbage_collections():
+    settings = replace(Settings.from_env(), production=True, secret_key=OWN_SECRET)
+    gc.unfreeze()
+    try:
+        with TestClient(app=create_app(settings), base_url="http://testserver.local"):
+            assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
+def test_a_development_app_freezes_nothing():
+    gc.unfreeze()
+    with TestClient(app=create_app(Settings.from_env()), base_url="http://testserver.local"):
+        assert gc.get_freeze_count() == 0
