@@ -84,6 +84,20 @@ async def test_migrations_build_a_fresh_postgres_database_and_a_second_run_chang
     assert await postgres_tables(postgres.url) == tables
 
 
+async def test_postgres_replays_pages_of_annotations_from_the_video_and_id_index(postgres):
+    migrate(DATABASE_URL=postgres.url)
+    connection = await asyncpg.connect(postgres.url)
+    try:
+        await connection.execute("SET enable_seqscan = off")  # an empty table: plan as if large
+        plan = "\n".join(row[0] for row in await connection.fetch(
+            "EXPLAIN SELECT id FROM annotations WHERE video = 1 AND id > 0 "
+            "AND deleted_at IS NULL ORDER BY id LIMIT 200"))
+    finally:
+        await connection.close()
+    assert "annotations_video_id" in plan
+    assert "Sort" not in plan
+
+
 async def test_seeding_postgres_adds_the_seven_categories_and_never_a_demo_user(postgres):
     migrate(DATABASE_URL=postgres.url)
 
