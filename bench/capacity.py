@@ -34,20 +34,26 @@ async def connections(server: Server, seed: Seed, viewers: int, hold: float, pos
         await asyncio.sleep(2)
         connected = server.rss_kib()
         await asyncio.sleep(hold)
-        held = server.rss_kib()
+        held, held_files = server.rss_kib(), server.open_files()
         alive = [viewer for viewer in crowd if viewer.transport and not viewer.dropped]
         receipts.viewers = len(alive)
-        await open_all(f"{url}?token={seed.tokens[0]}", [poster], headers)
-        await asyncio.sleep(SETTLE)  # the poster's own join (a presence update) is not measured
-        meter = Meter(server)
-        for post in range(1, posts + 1):
-            poster.post(post)
-            await receipts.everyone_has(post, TIMEOUT)
-        window = meter.read()
+        poster_errors = Counter()
+        await open_all(f"{url}?token={seed.tokens[0]}", [poster], headers, poster_errors)
+        window = None
+        if poster.transport is not None:  # else the figures so far still stand; say why it failed
+            await asyncio.sleep(SETTLE)  # the poster's own join (a presence update) is not measured
+            meter = Meter(server)
+            for post in range(1, posts + 1):
+                poster.post(post)
+                await receipts.everyone_has(post, TIMEOUT)
+            window = meter.read()
         # Compressors touch most of their memory only once they compress something.
         after_posts = server.rss_kib()
-        return {"viewers_requested": requested, "viewers": viewers, "failed_to_open": failed,
+        return {"viewers_requested": requested, "viewers": viewers,
+                "failed_to_open": failed + (poster.transport is None),  # the poster is one too
                 "open_errors": dict(errors.most_common(3)),
+                "server_open_files_held": held_files,
+                "poster_open_errors": dict(poster_errors),
                 "dropped": sum(viewer.dropped for viewer in crowd),
                 "dropped_close_codes": {str(code): n for code, n in
                                         Counter(v.close_code for v in crowd if v.dropped).items()},
@@ -60,7 +66,7 @@ async def connections(server: Server, seed: Seed, viewers: int, hold: float, pos
                 "rss_per_viewer_just_connected_kib": round((connected - before) / viewers, 2),
                 "rss_after_posts_mib": round(after_posts / 1024, 1),
                 "rss_per_viewer_after_posts_kib": round((after_posts - before) / viewers, 2),
-                "broadcast": delivery_figures(receipts, posts, window)}
+                "broadcast": delivery_figures(receipts, posts, window) if window else None}
     finally:
         close_all([*crowd, poster])
 

@@ -125,6 +125,10 @@ class Server:
                 return int(line.split()[1])
         raise KeyError(key)
 
+    def open_files(self) -> int:
+        """File descriptors the process holds now (sockets included)."""
+        return len(os.listdir(f"/proc/{self.pid}/fd"))
+
     def rss_kib(self) -> int:
         """Resident memory now."""
         return self._status_kib("VmRSS")
