@@ -1,5 +1,6 @@
 """Choosing and opening the database engine for the settings."""
 
+import asyncio
 import sqlite3
 from collections import Counter
 from typing import Any
@@ -22,6 +23,10 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
     SQLite's busy handler; under WAL a long read holds up no write, and other reads take another
     reader.
     Transactions and batches still get a connection of their own from Piccolo.
+
+    Connections are opened one at a time and never opened only to be closed again: SQLite keeps
+    the descriptor of a connection closed while others in the process hold locks on the file
+    until those locks are released, which for kept connections is never.
     """
 
     def __init__(self, path: str, readers: int = 2, **connection_kwargs: Any) -> None:
@@ -30,6 +35,7 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         self.writer: aiosqlite.Connection | None = None
         self.read_connections: list[aiosqlite.Connection] = []
         self._in_flight: Counter[aiosqlite.Connection] = Counter()  # queries queued on each
+        self._opening: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     async def _open(self, read_only: bool) -> aiosqlite.Connection:
         connection = aiosqlite.connect(**self.connection_kwargs)
@@ -46,23 +52,27 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
             await connection.execute("PRAGMA query_only = 1")  # a misrouted write fails loudly
         return connection
 
+    def _opening_lock(self) -> asyncio.Lock:
+        # One engine serves every event loop of a test run (pytest-asyncio makes one per test).
+        loop = asyncio.get_running_loop()
+        if self._opening is None or self._opening[0] is not loop:
+            self._opening = (loop, asyncio.Lock())
+        return self._opening[1]
+
     async def _writer(self) -> aiosqlite.Connection:
         if self.writer is None:
-            connection = await self._open(read_only=False)
-            if self.writer is None:
-                self.writer = connection
-            else:  # another query opened it meanwhile
-                await connection.close()
+            async with self._opening_lock():
+                if self.writer is None:  # not opened by a query that held the lock first
+                    self.writer = await self._open(read_only=False)
         return self.writer
 
     async def _reader(self) -> aiosqlite.Connection:
         idle = [c for c in self.read_connections if not self._in_flight[c]]
         if not idle and len(self.read_connections) < self.readers:
-            connection = await self._open(read_only=True)
-            if len(self.read_connections) < self.readers:
-                self.read_connections.append(connection)
-                return connection
-            await connection.close()
+            async with self._opening_lock():
+                if len(self.read_connections) < self.readers:  # re-checked after waiting
+                    self.read_connections.append(await self._open(read_only=True))
+                    return self.read_connections[-1]
         return idle[0] if idle else min(self.read_connections, key=self._in_flight.__getitem__)
 
     async def _run_in_new_connection(self, query: str, args: list | None = None,

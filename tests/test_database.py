@@ -1,6 +1,7 @@
 """The SQLite engine keeps its connections: few opened, writes seen at once, Piccolo's behaviour kept."""
 
 import asyncio
+import os
 import sqlite3
 from datetime import UTC, datetime
 
@@ -45,6 +46,24 @@ async def test_a_hundred_queries_open_one_writer_and_at_most_the_readers(opened)
         await make_annotation(user, video, at=at)
         await multimedia.list_annotations(video.id, since_id=0)
     assert 2 <= len(opened) <= 1 + DB.readers
+
+
+def descriptors_on(path: str) -> int:
+    """How many of this process's file descriptors are open on the file."""
+    return sum(os.path.realpath(f"/proc/self/fd/{fd}") == os.path.realpath(path)
+               for fd in os.listdir("/proc/self/fd"))
+
+
+async def test_a_burst_of_first_queries_opens_the_connections_once_and_leaks_no_descriptors(opened):
+    user = await make_user()
+    video = await make_video(user)
+    await close_pool(DB)
+    before = descriptors_on(DB.path)
+    await asyncio.gather(*(multimedia.list_annotations(video.id) for _ in range(50)),
+                         *(make_annotation(user, video, at=at) for at in range(10)))
+    assert len(opened) <= 1 + DB.readers
+    await close_pool(DB)
+    assert descriptors_on(DB.path) == before
 
 
 async def test_each_write_is_seen_by_the_very_next_read():
