@@ -136,12 +136,12 @@ class VideoChannel:
                 self._pending.clear()
                 self._missed = True
         elif message.kind != "annotation":
-            self.outbox.push(message.event, message.data)
+            self.outbox.push(message.event, message.frame)
         elif message.ref > self.replayed_to:
             # Not against last_id: two posters' annotations can be broadcast in the other order
             # than they were stored, and the lower id is just as new to this viewer.
             self.last_id = max(self.last_id, message.ref)
-            self.outbox.push(message.event, message.data)
+            self.outbox.push(message.event, message.frame)
 
     async def broadcast(self, topic: str, message: Message) -> None:
         """Publish something already stored to every viewer of its topic, on every node.

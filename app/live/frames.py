@@ -1,15 +1,26 @@
-"""Broadcast frames written straight into uvicorn's WebSocket protocol, encoded once for everyone."""
+"""Broadcast frames built once and written straight into uvicorn's WebSocket protocol per viewer."""
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.exceptions import InvalidState
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+
+
+def text_frame(data: bytes) -> bytes:
+    """A whole text frame for UTF-8 `data`, as a server sends it on a connection without extensions.
+
+    Server frames are not masked, so without per-message deflate every viewer's copy of a
+    broadcast is the same bytes: they are serialised once, not once per viewer.
+    """
+    return Frame(Opcode.TEXT, data).serialize(mask=False, extensions=[])
 
 
 class DirectFrames:
     """The websockets-sansio connection behind an ASGI send, written to without a coroutine.
 
-    It takes the same steps as that send() for a text message, minus the coroutine per call and
-    the UTF-8 encoding per viewer, which `websockets.broadcast` skips as well. Whatever it cannot
-    write at once (a paused transport, a closing socket) is left to send() as usual.
+    For a text message that send() would take as `websockets.send` + `data_to_send`, this writes
+    the prepared frame to the transport directly: no coroutine, no encoding and no framing per
+    viewer. Whatever it cannot write that way (a paused transport, a closing socket, a
+    connection that negotiated an extension) is left to send() as usual.
     """
 
     __slots__ = ("_protocol",)
@@ -25,16 +36,15 @@ class DirectFrames:
             return cls(protocol)
         return None
 
-    def write_text(self, data: bytes) -> bool:
-        """Write one text frame (UTF-8 `data`) now; False when send() must take it instead."""
+    def write_frame(self, frame: bytes) -> bool:
+        """Write a frame made by text_frame now; False when send() must take the message instead."""
         protocol = self._protocol
+        connection = protocol.conn
         if (not protocol.writable.is_set() or not protocol.handshake_complete
                 or protocol.close_sent or protocol.disconnected
-                or protocol.initial_response is not None):
+                or protocol.initial_response is not None
+                or connection.state is not State.OPEN or connection.extensions
+                or connection.expect_continuation_frame or connection.writes):
             return False
-        try:
-            protocol.conn.send_text(data)
-        except InvalidState:  # the peer's close arrived first: send() reports the disconnect
-            return False
-        protocol.transport.write(b"".join(protocol.conn.data_to_send()))
+        protocol.transport.write(frame)
         return True

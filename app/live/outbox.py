@@ -27,15 +27,16 @@ class Outbox:
         self._draining: asyncio.Task | None = None
         self.closed = False
 
-    def push(self, event: Message, data: bytes | None = None) -> None:
+    def push(self, event: Message, frame: bytes | None = None) -> None:
         """Send the event now if the socket is ready, else queue it; close the socket on overflow.
 
-        `data` is the event's text already encoded to UTF-8, shared by every viewer of a broadcast.
+        `frame` is the event's text as a whole WebSocket frame (frames.text_frame), shared by
+        every viewer of a broadcast.
         """
         if self.closed:
             return
         if not self._queue and self._draining is None:
-            if data is not None and self._direct is not None and self._direct.write_text(data):
+            if frame is not None and self._direct is not None and self._direct.write_frame(frame):
                 return
             # uvicorn's websockets-sansio send() writes to the transport without suspending,
             # unless the transport is paused (its buffer over the high-water mark), and then it

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from app.live.frames import text_frame
+
 
 def video_topic(video_id: int) -> str:
     """The topic every viewer of a video joins."""
@@ -21,12 +23,12 @@ class Message:
     ref: int
     text: str = ""
     event: dict = field(init=False, repr=False, compare=False)
-    data: bytes = field(init=False, repr=False, compare=False)
+    frame: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # The ASGI event and its UTF-8 are made once and handed to every viewer's socket as they are.
+        # The ASGI event and the WebSocket frame are made once and handed to every viewer as they are.
         object.__setattr__(self, "event", {"type": "websocket.send", "text": self.text})
-        object.__setattr__(self, "data", self.text.encode())
+        object.__setattr__(self, "frame", text_frame(self.text.encode()))
 
     def encode(self) -> bytes:
         """Serialise for a pub/sub backend."""

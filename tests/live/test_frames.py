@@ -6,7 +6,7 @@ import uvicorn
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
 
-from app.live.frames import DirectFrames
+from app.live.frames import DirectFrames, text_frame
 from app.live.outbox import Outbox
 
 HANDSHAKE = (b"GET /live/videos/1 HTTP/1.1\r\nHost: example.test\r\nUpgrade: websocket\r\n"
@@ -31,7 +31,8 @@ class Transport(asyncio.Transport):
         return ("127.0.0.1", 8000) if name in ("sockname", "peername") else default
 
 
-async def accepted_protocol() -> tuple[WebSocketsSansIOProtocol, Transport]:
+async def accepted_protocol(handshake: bytes = HANDSHAKE,
+                            deflate: bool = False) -> tuple[WebSocketsSansIOProtocol, Transport]:
     """uvicorn's protocol after a real handshake, with the ASGI app parked after accepting."""
     accepted = asyncio.Event()
 
@@ -41,13 +42,13 @@ async def accepted_protocol() -> tuple[WebSocketsSansIOProtocol, Transport]:
         accepted.set()
         await asyncio.Event().wait()
 
-    config = uvicorn.Config(app, ws="websockets-sansio", ws_per_message_deflate=False,
+    config = uvicorn.Config(app, ws="websockets-sansio", ws_per_message_deflate=deflate,
                             log_level="warning")
     config.load()
     protocol = WebSocketsSansIOProtocol(config, ServerState(), app_state={})
     transport = Transport()
     protocol.connection_made(transport)
-    protocol.data_received(HANDSHAKE)
+    protocol.data_received(handshake)
     await asyncio.wait_for(accepted.wait(), 5)
     transport.written.clear()
     return protocol, transport
@@ -71,21 +72,29 @@ async def test_uvicorns_send_is_recognised_and_anything_else_is_not():
 
 async def test_a_direct_frame_is_byte_for_byte_what_send_writes():
     protocol, transport = await accepted_protocol()
-    text = "<li>Ünïcode ✓</li>" * 20
-    await protocol.send({"type": "websocket.send", "text": text})
-    assert DirectFrames.behind(protocol.send).write_text(text.encode())
-    assert transport.written[0] == transport.written[1]
-    assert text_of(transport.written[1]) == text
+    for text in ("short", "<li>Ünïcode ✓</li>" * 20, "x" * 70_000):  # the three length encodings
+        transport.written.clear()
+        await protocol.send({"type": "websocket.send", "text": text})
+        assert DirectFrames.behind(protocol.send).write_frame(text_frame(text.encode()))
+        assert transport.written[0] == transport.written[1]
+
+
+async def test_a_connection_that_negotiated_deflate_is_left_to_send():
+    offer = HANDSHAKE.replace(b"\r\n\r\n", b"\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
+    protocol, transport = await accepted_protocol(offer, deflate=True)
+    assert protocol.conn.extensions  # negotiated
+    assert not DirectFrames.behind(protocol.send).write_frame(text_frame(b"compressed elsewhere"))
+    assert transport.written == []
 
 
 async def test_a_paused_or_closed_socket_is_left_to_send():
     protocol, transport = await accepted_protocol()
     direct = DirectFrames.behind(protocol.send)
     protocol.pause_writing()
-    assert not direct.write_text(b"later")
+    assert not direct.write_frame(text_frame(b"later"))
     protocol.resume_writing()
     await protocol.send({"type": "websocket.close", "code": 1000})
-    assert not direct.write_text(b"too late")
+    assert not direct.write_frame(text_frame(b"too late"))
     assert all(b"late" not in written for written in transport.written)
 
 
@@ -93,10 +102,10 @@ async def test_the_outbox_writes_a_broadcast_at_once_and_queues_it_while_paused(
     protocol, transport = await accepted_protocol()
     outbox = Outbox(protocol.send, limit=4)
     event = {"type": "websocket.send", "text": "first"}
-    outbox.push(event, b"first")
+    outbox.push(event, text_frame(b"first"))
     assert [text_of(written) for written in transport.written] == ["first"]
     protocol.pause_writing()
-    outbox.push({"type": "websocket.send", "text": "second"}, b"second")
+    outbox.push({"type": "websocket.send", "text": "second"}, text_frame(b"second"))
     await asyncio.sleep(0)
     assert len(transport.written) == 1
     protocol.resume_writing()
