@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from litestar.types import Receive, Scope, Send
 
 from app import accounts, multimedia
-from app.live.channel import VideoChannel
+from app.live.channel import SIGNED_OUT_CODE, VideoChannel
 from app.live.events import handle_frame
 from app.live.outbox import Outbox
 from app.validation import NotFoundError
@@ -38,16 +38,24 @@ def _origin_allowed(scope: Scope) -> bool:
     return origin is None or urlsplit(origin.decode()).netloc == headers.get(b"host", b"").decode()
 
 
+def _token(scope: Scope) -> str:
+    return parse_qs(scope["query_string"].decode()).get("token", [""])[0]
+
+
+async def _token_user(scope: Scope, live) -> accounts.User | None:
+    """The signed-in user the socket's token names, or None (no token, bad, or signed out)."""
+    identity = accounts.verify_socket_token(live.settings.secret_key, _token(scope),
+                                            live.settings.token_max_age)
+    return await accounts.get_signed_in_user(identity)
+
+
 async def _connect(scope: Scope, live, video_id: int) -> tuple[tuple[int, str] | None, accounts.User | None]:
     """Decide whether to let the socket in, and as whom (Phoenix's connect/3)."""
     if not _origin_allowed(scope):
         return FOREIGN_ORIGIN, None
-    query = parse_qs(scope["query_string"].decode())
     user = None
-    if token := query.get("token", [""])[0]:
-        identity = accounts.verify_socket_token(live.settings.secret_key, token,
-                                                live.settings.token_max_age)
-        user = await accounts.get_signed_in_user(identity)
+    if _token(scope):
+        user = await _token_user(scope, live)
         if user is None:
             return BAD_TOKEN, None
     try:
@@ -91,7 +99,11 @@ async def video_socket(live, video_id: int, scope: Scope, receive: Receive, send
     channel = VideoChannel(live, video_id, user, outbox)
     try:
         await channel.join(_last_seen_id(scope), _since(scope))
-        await _converse(channel, receive)
+        if user and await _token_user(scope, live) is None:
+            # Signed out after _connect but before the join subscribed to the user's topic, so
+            # that broadcast was missed; any sign-out from now on reaches the channel.
+            outbox.close(SIGNED_OUT_CODE, "Signed out")
+        await _converse(channel, receive)  # until the disconnect, as after any close
     except Exception:
         log.exception("live socket failed (video %s, user %s)", video_id, user.id if user else None)
         outbox.close(*SERVER_ERROR)

@@ -1,5 +1,6 @@
 """Two nodes act as one app: broadcast, presence, sessions, sign-out and rate limits."""
 
+import asyncio
 
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -79,8 +80,9 @@ async def test_signing_out_on_one_node_closes_the_users_sockets_on_the_other(
     on_b = await sockets(alice.socket_url(cluster.b, video))
     alice.on(cluster.a).submit("/sign-out", {})
     with pytest.raises(ConnectionClosed) as closed:
-        while True:
-            await on_b.socket.recv()
+        async with asyncio.timeout(20):  # a missed sign-out fails here instead of hanging the run
+            while True:
+                await on_b.socket.recv()
     assert closed.value.rcvd.code == 4001
 
 

@@ -8,10 +8,11 @@ from litestar.exceptions import WebSocketDisconnect
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from app import multimedia
+from app import accounts, multimedia
 from app.live import live_video_id
 from app.live.channel import VideoChannel
 from tests.factories import make_annotation, make_user, make_video
+from tests.live.conftest import token_for
 from tests.server import AppServer
 
 ANNOTATION_IDS = re.compile(r'id="annotation-(\d+)"')
@@ -255,3 +256,21 @@ async def test_a_socket_whose_join_fails_is_closed_with_1011_and_the_app_carries
     assert "live socket failed" in caplog.text
     with client.websocket_connect(f"/live/videos/{video.id}") as socket:
         assert "Still here" in socket.receive_text()
+
+
+async def test_a_sign_out_between_connect_and_join_still_closes_the_socket(client, monkeypatch):
+    alice = await make_user()
+    video = await make_video(alice)
+    join = VideoChannel.join
+
+    async def join_after_a_missed_sign_out(self, last_seen_id, since=None):
+        # Signed out elsewhere after the token was checked; its broadcast went out before this
+        # channel subscribed to alice's topic, so only the database knows.
+        await accounts.sign_out_everywhere(self.user)
+        await join(self, last_seen_id, since)
+
+    monkeypatch.setattr(VideoChannel, "join", join_after_a_missed_sign_out)
+    with (client.websocket_connect(f"/live/videos/{video.id}?token={token_for(alice)}") as socket,
+          pytest.raises(WebSocketDisconnect) as closed):
+        socket.receive(timeout=5)  # without the close, this times out
+    assert closed.value.code == 4001
