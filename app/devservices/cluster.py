@@ -52,8 +52,16 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Start everything, migrate and seed, serve until interrupted, then stop it all."""
+    # Ctrl-C or SIGTERM stops it all, even when started from a shell's background job, which
+    # would otherwise hand Python SIGINT already ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     var = Path(os.environ.get("CLUSTER_DIR", ROOT / "var" / "cluster"))
     var.mkdir(parents=True, exist_ok=True)
     ports = _node_ports()

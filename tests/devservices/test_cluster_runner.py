@@ -39,7 +39,12 @@ def test_the_cluster_serves_two_nodes_and_ctrl_c_stops_everything():
         assert "PostgreSQL  postgresql://" in printed and "Redis       redis://" in printed
     finally:
         runner.send_signal(signal.SIGINT)
-        runner.wait(timeout=60)
+        try:
+            runner.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(runner.pid, signal.SIGKILL)
+            tree = subprocess.run(["ps", "-ef", "--forest"], capture_output=True, text=True).stdout
+            raise AssertionError("the runner did not stop within 60 s:\n" + tree) from None
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(answers(f"http://127.0.0.1:{p}/") for p in ports):
         time.sleep(0.2)
