@@ -8,6 +8,11 @@ from tests.browser.conftest import seek, sign_in, wait_at, wait_live
 from tests.factories import make_annotation, make_user, make_video
 
 PAUSED = "document.querySelector('video').paused"
+# paused, and where it stopped no longer moves: pause() takes effect a moment after `paused` is
+# true, and the shim follows the picture until then, so the pinned moment is read after this
+SETTLED = """() => new Promise(done => { const v = document.querySelector('video');
+                                         const t = v.currentTime;
+                                         setTimeout(() => done(v.paused && v.currentTime === t), 150); })"""
 PLAYING_PAST = """s => { const v = document.querySelector('video');
                          return !v.paused && v.currentTime > s; }"""
 
@@ -147,7 +152,7 @@ async def test_focusing_the_box_pauses_and_pins_the_moment_and_posting_resumes(n
 
     box = page.locator("#annotation-body")
     await box.click()
-    await page.wait_for_function(PAUSED)
+    await page.wait_for_function(SETTLED)
     pinned_ms = round(await video_time(page) * 1000)
     await expect(box).to_have_accessible_name(f"Comment at {clock(pinned_ms)} · video paused")
     await page.keyboard.type("Pinned where I started typing")
@@ -164,7 +169,7 @@ async def test_focusing_the_box_pauses_and_pins_the_moment_and_posting_resumes(n
     await expect(box).to_be_focused()
     await page.wait_for_function(PLAYING_PAST, arg=0)
     await page.keyboard.type("Then once more")
-    await page.wait_for_function(PAUSED)
+    await page.wait_for_function(SETTLED)
     second_ms = round(await video_time(page) * 1000)
     await expect(box).to_have_accessible_name(f"Comment at {clock(second_ms)} · video paused")
     await page.keyboard.press("Control+Enter")
