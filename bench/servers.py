@@ -4,13 +4,14 @@ import contextlib
 import os
 import resource
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from app.devservices.processes import stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_CORE, CLIENT_CORE = 0, 1
@@ -106,13 +107,7 @@ class Server:
 
     def stop(self) -> None:
         """Stop the process by its own process group."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process, timeout=30)
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time the process (all its threads) has used so far."""

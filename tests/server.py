@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 from app.devservices.ports import free_port
+from app.devservices.processes import stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,13 +57,7 @@ class AppServer:
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         """Stop the process (and its workers) by its own process group."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process, sig)
 
     def restart(self) -> None:
         """Stop and start again on the same port."""

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from app.devservices.postgres import PostgresCluster
+from app.devservices.processes import stop_process_group
 from app.devservices.redis_server import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,16 +41,6 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
         except OSError:
             time.sleep(0.2)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _interrupt(signum, frame) -> None:
@@ -89,7 +80,7 @@ def main() -> None:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not leave orphans
         for node in nodes:
-            _stop(node)
+            stop_process_group(node)
         redis.stop()
         postgres.close()
 
