@@ -96,10 +96,12 @@ async def test_after_redis_restarts_broadcasts_resume_and_viewers_catch_up(clust
 async def test_a_database_outage_is_explained_to_the_author_and_stores_nothing(
         cluster, browser, sockets):
     alice = browser()
-    alice.register("alice")
+    alice_name = alice.register("alice")
     video = alice.create_video()
     poster = await sockets(alice.socket_url(cluster.a, video))
     watcher = await sockets(browser(cluster.b).socket_url(cluster.b, video))
+    # Both joins are done (presence follows the replay) before the database goes away.
+    await watcher.panel_showing(f"{alice_name} (1)", "1 guest")
 
     cluster.postgres.stop()
     try:
