@@ -2,6 +2,7 @@
 
 import asyncio
 
+import pytest
 import uvicorn
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
@@ -27,31 +28,49 @@ class Transport(asyncio.Transport):
     def is_closing(self) -> bool:
         return False
 
+    def close(self) -> None:
+        pass
+
     def get_extra_info(self, name, default=None):
         return ("127.0.0.1", 8000) if name in ("sockname", "peername") else default
 
 
-async def accepted_protocol(handshake: bytes = HANDSHAKE,
+@pytest.fixture
+async def accepted_protocol():
+    """uvicorn's protocol after a real handshake, with the ASGI app parked after accepting.
+
+    accepted_protocol(handshake=HANDSHAKE, deflate=False) -> (protocol, transport); each
+    connection is lost at teardown, so its ASGI task ends inside the test.
+    """
+    opened = []
+
+    async def open_protocol(handshake: bytes = HANDSHAKE,
                             deflate: bool = False) -> tuple[WebSocketsSansIOProtocol, Transport]:
-    """uvicorn's protocol after a real handshake, with the ASGI app parked after accepting."""
-    accepted = asyncio.Event()
+        accepted = asyncio.Event()
 
-    async def app(scope, receive, send):
-        await receive()
-        await send({"type": "websocket.accept"})
-        accepted.set()
-        await asyncio.Event().wait()
+        async def app(scope, receive, send):
+            await receive()
+            await send({"type": "websocket.accept"})
+            accepted.set()
+            await receive()  # the disconnect at teardown
 
-    config = uvicorn.Config(app, ws="websockets-sansio", ws_per_message_deflate=deflate,
-                            log_level="warning")
-    config.load()
-    protocol = WebSocketsSansIOProtocol(config, ServerState(), app_state={})
-    transport = Transport()
-    protocol.connection_made(transport)
-    protocol.data_received(handshake)
-    await asyncio.wait_for(accepted.wait(), 5)
-    transport.written.clear()
-    return protocol, transport
+        config = uvicorn.Config(app, ws="websockets-sansio", ws_per_message_deflate=deflate,
+                                log_level="warning")
+        config.load()
+        server_state = ServerState()
+        protocol = WebSocketsSansIOProtocol(config, server_state, app_state={})
+        transport = Transport()
+        protocol.connection_made(transport)
+        protocol.data_received(handshake)
+        await asyncio.wait_for(accepted.wait(), 5)
+        transport.written.clear()
+        opened.append((protocol, server_state))
+        return protocol, transport
+
+    yield open_protocol
+    for protocol, server_state in opened:
+        protocol.connection_lost(None)
+        await asyncio.wait_for(asyncio.gather(*server_state.tasks), 5)
 
 
 def text_of(written: bytes) -> str:
@@ -60,7 +79,7 @@ def text_of(written: bytes) -> str:
     return written[2 if written[1] < 126 else 4:].decode()
 
 
-async def test_uvicorns_send_is_recognised_and_anything_else_is_not():
+async def test_uvicorns_send_is_recognised_and_anything_else_is_not(accepted_protocol):
     protocol, _ = await accepted_protocol()
     assert DirectFrames.behind(protocol.send) is not None
 
@@ -70,7 +89,7 @@ async def test_uvicorns_send_is_recognised_and_anything_else_is_not():
     assert DirectFrames.behind(wrapped) is None
 
 
-async def test_a_direct_frame_is_byte_for_byte_what_send_writes():
+async def test_a_direct_frame_is_byte_for_byte_what_send_writes(accepted_protocol):
     protocol, transport = await accepted_protocol()
     for text in ("short", "<li>Ünïcode ✓</li>" * 20, "x" * 70_000):  # the three length encodings
         transport.written.clear()
@@ -79,7 +98,7 @@ async def test_a_direct_frame_is_byte_for_byte_what_send_writes():
         assert transport.written[0] == transport.written[1]
 
 
-async def test_a_connection_that_negotiated_deflate_is_left_to_send():
+async def test_a_connection_that_negotiated_deflate_is_left_to_send(accepted_protocol):
     offer = HANDSHAKE.replace(b"\r\n\r\n", b"\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
     protocol, transport = await accepted_protocol(offer, deflate=True)
     assert protocol.conn.extensions  # negotiated
@@ -87,7 +106,7 @@ async def test_a_connection_that_negotiated_deflate_is_left_to_send():
     assert transport.written == []
 
 
-async def test_a_paused_or_closed_socket_is_left_to_send():
+async def test_a_paused_or_closed_socket_is_left_to_send(accepted_protocol):
     protocol, transport = await accepted_protocol()
     direct = DirectFrames.behind(protocol.send)
     protocol.pause_writing()
@@ -98,7 +117,7 @@ async def test_a_paused_or_closed_socket_is_left_to_send():
     assert all(b"late" not in written for written in transport.written)
 
 
-async def test_the_outbox_writes_a_broadcast_at_once_and_queues_it_while_paused():
+async def test_the_outbox_writes_a_broadcast_at_once_and_queues_it_while_paused(accepted_protocol):
     protocol, transport = await accepted_protocol()
     outbox = Outbox(protocol.send, limit=4)
     event = {"type": "websocket.send", "text": "first"}
