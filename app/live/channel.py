@@ -1,11 +1,14 @@
 """The video channel: one viewer's conversation on a video's topic, as in Phoenix's VideoChannel."""
 
 import logging
+from bisect import bisect_right
+from collections import defaultdict
 from datetime import datetime
 
 from app import multimedia
 from app.accounts import User
 from app.live import fragments
+from app.live.frames import text_frame
 from app.live.outbox import Outbox
 from app.live.topics import Message, user_topic, video_topic
 
@@ -77,19 +80,6 @@ class VideoChannel:
         # Those just sent were live when read; any deleted since is a broadcast held in _pending.
         await self.remove(await multimedia.list_deleted_annotation_ids(self.video_id, held, self.since))
 
-    async def catch_up(self, views: list[multimedia.AnnotationView]) -> None:
-        """Send the annotations this viewer has not seen yet, in batches.
-
-        Batches go out in id order (each sorted by time inside), so a replay cut short by a
-        dropped connection leaves no gap below the largest id the client holds.
-        """
-        views = sorted((view for view in views if view.id > self.last_id), key=_by_id)
-        size = self.live.settings.replay_batch
-        for start in range(0, len(views), size):
-            if self.outbox.closed:
-                return
-            await self._send_annotations(views[start:start + size])
-
     async def _send_annotations(self, batch: list[multimedia.AnnotationView]) -> None:
         """Send one batch, already in id order and so above everything sent before it, by time."""
         await self._send_replay(fragments.annotations(sorted(batch, key=_by_time)))
@@ -148,7 +138,7 @@ class VideoChannel:
 
         A failure is logged, never reported: the change is stored, so an author told "failed"
         would only do it twice, and viewers who missed the broadcast catch up from the database
-        when the pub/sub connection comes back (LiveService.resync) or their socket rejoins.
+        when the pub/sub connection comes back (catch_up) or their socket rejoins.
         """
         try:
             await self.live.publish(topic, message)
@@ -163,3 +153,59 @@ class VideoChannel:
     async def reply_error(self, message: str) -> None:
         """Show an error in this viewer's error slot only."""
         await self.reply(fragments.live_error(message))
+
+
+async def catch_up(video_id: int, channels: list[VideoChannel]) -> None:
+    """Send a video's local viewers what a pub/sub outage kept from them, from the database.
+
+    Nothing here waits on a viewer: each page of missed annotations is read once, rendered once
+    for every viewer that lacks the same part of it, and pushed like a broadcast, so a viewer that
+    cannot take it overflows its backlog and rejoins by last_seen_id while the others carry on.
+    A viewer still joining is left to its join, which reads the database again.
+    """
+    joined = []
+    for channel in channels:
+        if channel._pending is None:
+            joined.append(channel)
+        else:
+            channel._missed = True
+    if not joined:
+        return
+    size = joined[0].live.settings.replay_batch
+    after = min(channel.last_id for channel in joined)
+    while True:
+        page = await multimedia.list_annotation_page(video_id, after, size)
+        ids = [view.id for view in page]
+        for start, viewers in _by_first_missing(ids, joined).items():
+            _push(viewers, fragments.annotations(sorted(page[start:], key=_by_time)))
+            for channel in viewers:
+                channel.last_id = channel.replayed_to = max(channel.last_id, ids[-1])
+        if len(page) < size:
+            break
+        after = ids[-1]
+    # Deletions broadcast during the outage are lost too: send each viewer's again.
+    cursors = [channel.since for channel in joined]
+    deleted = await multimedia.list_deleted_annotation_ids(
+        video_id, max(channel.last_id for channel in joined), None if None in cursors else min(cursors))
+    for start in range(0, len(deleted), size):
+        batch = deleted[start:start + size]
+        for end, viewers in _by_first_missing(batch, joined, held=True).items():
+            _push(viewers, fragments.removals(batch[:end]))
+
+
+def _by_first_missing(ids: list[int], channels: list[VideoChannel],
+                      held: bool = False) -> dict[int, list[VideoChannel]]:
+    """Open channels grouped by where their last_id falls in ascending ids, leaving out those
+    for which the part asked for (above last_id, or with `held` up to it) is empty."""
+    groups: defaultdict[int, list[VideoChannel]] = defaultdict(list)
+    for channel in channels:
+        cut = bisect_right(ids, channel.last_id)
+        if not channel.outbox.closed and (cut > 0 if held else cut < len(ids)):
+            groups[cut].append(channel)
+    return groups
+
+
+def _push(channels: list[VideoChannel], text: str) -> None:
+    event, frame = {"type": "websocket.send", "text": text}, text_frame(text.encode())
+    for channel in channels:
+        channel.outbox.push(event, frame)

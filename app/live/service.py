@@ -9,7 +9,7 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 
-from app import multimedia
+from app.live.channel import VideoChannel, catch_up
 from app.live.hub import Hub, Member
 from app.live.presence import Presence
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
@@ -91,16 +91,7 @@ class LiveService:
     async def resync(self) -> None:
         """After a pub/sub outage, bring every local viewer up to date from the database."""
         for topic in self.hub.topics():
-            channels = [m for m in self.hub.members(topic) if hasattr(m, "catch_up")]
-            if not channels:
-                continue
-            video_id = channels[0].video_id
-            views = await multimedia.list_annotations(video_id, min(c.last_id for c in channels))
-            for channel in channels:
-                await channel.catch_up(views)
-            # Deletions broadcast during the outage are lost too: send each viewer's again.
-            cursors = [channel.since for channel in channels]
-            deleted = await multimedia.list_deleted_annotation_ids(
-                video_id, max(c.last_id for c in channels), None if None in cursors else min(cursors))
-            for channel in channels:
-                await channel.remove(deleted)
+            channels = [member for member in self.hub.members(topic)
+                        if isinstance(member, VideoChannel) and member.topic == topic]
+            if channels:
+                await catch_up(channels[0].video_id, channels)

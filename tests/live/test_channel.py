@@ -1,5 +1,6 @@
 """The channel's join, in process: a replay read in pages, and live changes that arrive meanwhile."""
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -193,3 +194,56 @@ async def test_broadcasts_that_arrive_out_of_id_order_all_reach_the_viewer(live)
                                                              fragments.annotations([view])))
     await viewer.channel.leave()
     assert annotation_ids(viewer.texts()) == [replayed.id, second.id, first.id]
+
+
+async def test_after_a_pub_sub_outage_each_viewer_catches_up_on_its_own_video_only(live):
+    alice = await make_user()
+    watched, other = await make_video(alice), await make_video(alice)
+    on_watched, on_other = Recorder(live, watched), Recorder(live, other)
+    # One user on both videos: their channels also share the user's topic on this node.
+    for recorder in (on_watched, on_other):
+        recorder.channel.user = alice
+        await recorder.channel.join(0)
+        recorder.sent.clear()
+    missed = [await multimedia.annotate_video(alice, watched.id, f"missed {i}", i) for i in range(2)]
+    await live.resync()
+    for recorder in (on_watched, on_other):
+        await recorder.channel.leave()
+    assert annotation_ids(on_watched.texts()) == [view.id for view in missed]
+    assert on_other.texts() == []
+
+
+async def test_a_viewer_that_cannot_take_the_catch_up_holds_nobody_else_up(paged_live):
+    alice = await make_user()
+    video = await make_video(alice)
+    stalled, ready = Recorder(paged_live, video), Recorder(paged_live, video)
+    for recorder in (stalled, ready):
+        await recorder.channel.join(0)
+    never = asyncio.Event()
+
+    async def never_drains(event: dict) -> None:
+        await never.wait()
+    stalled.channel.outbox = Outbox(never_drains, BACKLOG)
+    missed = [await multimedia.annotate_video(alice, video.id, f"missed {i}", i)
+              for i in range(PAGE * (BACKLOG + 1) + 1)]
+    await asyncio.wait_for(paged_live.resync(), 5)
+    assert sorted(annotation_ids(ready.texts())) == [view.id for view in missed]
+    assert stalled.channel.outbox.closed  # past its backlog: it rejoins by last_seen_id
+    for recorder in (stalled, ready):
+        await recorder.channel.leave()
+
+
+async def test_a_viewer_still_joining_when_the_outage_ends_gets_each_missed_post_once(
+        live, monkeypatch):
+    alice = await make_user()
+    video = await make_video(alice)
+    await multimedia.annotate_video(alice, video.id, "before", 0)
+    viewer = Recorder(live, video)
+
+    async def missed_post_then_resync():
+        await multimedia.annotate_video(alice, video.id, "missed", 10)  # its broadcast is lost
+        await live.resync()
+    during_first_query(monkeypatch, missed_post_then_resync)
+    await viewer.channel.join(0)
+    await viewer.channel.leave()
+    assert sorted(annotation_ids(viewer.texts())) == [v.id for v in await LIST_ANNOTATIONS(video.id)]
