@@ -229,6 +229,7 @@ async def test_a_viewer_that_cannot_take_the_catch_up_holds_nobody_else_up(paged
     await asyncio.wait_for(paged_live.resync(), 5)
     assert sorted(annotation_ids(ready.texts())) == [view.id for view in missed]
     assert stalled.channel.outbox.closed  # past its backlog: it rejoins by last_seen_id
+    never.set()  # lets the close frame through, so no task outlives the test
     for recorder in (stalled, ready):
         await recorder.channel.leave()
 
