@@ -11,7 +11,6 @@ from app import accounts, multimedia
 from app.live.channel import SIGNED_OUT_CODE, VideoChannel
 from app.live.events import handle_frame
 from app.live.outbox import Outbox
-from app.validation import NotFoundError
 
 log = logging.getLogger("videologue.live")
 
@@ -58,9 +57,7 @@ async def _connect(scope: Scope, live, video_id: int) -> tuple[tuple[int, str] |
         user = await _token_user(scope, live)
         if user is None:
             return BAD_TOKEN, None
-    try:
-        await multimedia.get_video(video_id)
-    except NotFoundError:
+    if not await multimedia.video_exists(video_id):
         return UNKNOWN_VIDEO, None
     return None, user
 

@@ -25,6 +25,7 @@ from app.multimedia.videos import (
     list_videos,
     slugify,
     update_video,
+    video_exists,
 )
 
 __all__ = [
@@ -55,4 +56,5 @@ __all__ = [
     "seed_categories",
     "slugify",
     "update_video",
+    "video_exists",
 ]
