@@ -87,14 +87,20 @@ async def list_annotations(video_id: int, since_id: int = 0) -> list[AnnotationV
     return [_view(row) for row in rows]
 
 
+# The replay's page query, written out: every socket's join runs it, and Piccolo's builder spends
+# fifty times the CPU of the query itself composing the same SQL (the joined username included).
+_PAGE_SQL = (
+    'SELECT a."id", a."video", a."user", u."username" AS "user.username", a."body", a."at", '
+    'a."created_at" FROM "annotations" AS a LEFT JOIN "users" AS u ON u."id" = a."user" '
+    'WHERE a."video" = {} AND a."id" > {} AND a."deleted_at" IS NULL ORDER BY a."id" LIMIT {}')
+
+
 async def list_annotation_page(video_id: int, after_id: int, limit: int) -> list[AnnotationView]:
     """Up to `limit` of the video's live annotations with id above after_id, ordered by id, in one query."""
     if not is_id(video_id) or after_id >= MAX_ID or limit <= 0:
         return []
     # Keyset, not OFFSET: each page starts where the last ended, however deep into the history.
-    rows = await Annotation.select(*_COLUMNS).where(
-        Annotation.video == video_id, Annotation.id > max(after_id, 0), Annotation.deleted_at.is_null()
-    ).order_by(Annotation.id).limit(limit)
+    rows = await Annotation.raw(_PAGE_SQL, video_id, max(after_id, 0), limit)
     return [_view(row) for row in rows]
 
 
