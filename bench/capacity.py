@@ -41,7 +41,11 @@ async def connections(server: Server, seed: Seed, viewers: int, hold: float, pos
         await open_all(f"{url}?token={seed.tokens[0]}", [poster], headers, poster_errors)
         window = None
         if poster.transport is not None:  # else the figures so far still stand; say why it failed
-            await asyncio.sleep(SETTLE)  # the poster's own join (a presence update) is not measured
+            # The poster's own join (a viewers panel to everyone) is not measured. The app sends
+            # it after its coalescing window, which grows with the audience (5 s at 20,000).
+            if server.kind == "app":
+                await asyncio.wait_for(poster.panel_seen, TIMEOUT)
+            await asyncio.sleep(SETTLE)
             meter = Meter(server)
             for post in range(1, posts + 1):
                 poster.post(post)

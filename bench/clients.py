@@ -10,6 +10,7 @@ from picows import WSCloseCode, WSFrame, WSListener, WSMsgType, WSTransport
 from bench.receipts import Receipts
 
 POSTED = b'hx-target="#annotation-body"'
+PANEL = b'hx-target="#user-list"'
 ERROR = b'class="form-error"'
 DEFLATE_TAIL = b"\x00\x00\xff\xff"
 
@@ -81,9 +82,15 @@ class Poster(Socket):
         self.acks = 0
         self.errors = 0
         self._answer: asyncio.Future | None = None
+        # Set by the first viewers panel: the app has sent every viewer the one its join caused.
+        self.panel_seen = asyncio.get_running_loop().create_future()
 
     def on_text(self, payload: bytes, now: int) -> None:
-        """Count the server's answers to this poster's own posts."""
+        """Count the server's answers to this poster's own posts, and note its first panel."""
+        if PANEL in payload:
+            if not self.panel_seen.done():
+                self.panel_seen.set_result(now)
+            return
         if POSTED in payload:
             self.acks += 1
         elif ERROR in payload:
