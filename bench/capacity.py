@@ -27,14 +27,17 @@ async def connections(server: Server, seed: Seed, viewers: int, hold: float, pos
     crowd = [Viewer(receipts) for _ in range(viewers)]
     joining = Meter(server)
     errors = Counter()
+    marks = [time.monotonic_ns()]  # connect, hold, posts: the spans full collections are told by
     failed = await open_all(url, crowd, headers, errors)
     connect = joining.read()
+    marks.append(time.monotonic_ns())
     poster = Poster(f"http://127.0.0.1:{server.port}/watch/{seed.video}-live")
     try:
         await asyncio.sleep(2)
         connected = server.rss_kib()
         await asyncio.sleep(hold)
         held, held_files = server.rss_kib(), server.open_files()
+        marks.append(time.monotonic_ns())
         alive = [viewer for viewer in crowd if viewer.transport and not viewer.dropped]
         receipts.viewers = len(alive)
         poster_errors = Counter()
@@ -51,8 +54,10 @@ async def connections(server: Server, seed: Seed, viewers: int, hold: float, pos
                 poster.post(post)
                 await receipts.everyone_has(post, TIMEOUT)
             window = meter.read()
+        marks.append(time.monotonic_ns())
         # Compressors touch most of their memory only once they compress something.
         after_posts = server.rss_kib()
+        spans = zip(("connect", "hold", "posts"), marks[:-1], marks[1:], strict=True)
         return {"viewers_requested": requested, "viewers": viewers,
                 "failed_to_open": failed + (poster.transport is None),  # the poster is one too
                 "open_errors": dict(errors.most_common(3)),
@@ -70,7 +75,9 @@ async def connections(server: Server, seed: Seed, viewers: int, hold: float, pos
                 "rss_per_viewer_just_connected_kib": round((connected - before) / viewers, 2),
                 "rss_after_posts_mib": round(after_posts / 1024, 1),
                 "rss_per_viewer_after_posts_kib": round((after_posts - before) / viewers, 2),
-                "broadcast": delivery_figures(receipts, posts, window) if window else None}
+                "broadcast": delivery_figures(receipts, posts, window) if window else None,
+                "full_collections": {span: server.full_collections(start, end)
+                                     for span, start, end in spans}}
     finally:
         close_all([*crowd, poster])
 

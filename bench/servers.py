@@ -14,6 +14,8 @@ from pathlib import Path
 from app.devservices.processes import stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
+GC_LOG = ROOT / "bench" / "gclog"
+GC_MARK = "bench-gc-full"  # what GC_LOG's sitecustomize writes for each full collection
 SERVER_CORE, CLIENT_CORE = 0, 1
 FD_LIMIT = 65536
 FD_RESERVE = 64  # descriptors a process needs besides its sockets: files, epoll, pipes, listener
@@ -67,6 +69,7 @@ class Server:
         self.port = free_port()
         directory.mkdir(parents=True, exist_ok=True)
         self.env = production_env(directory, secret)
+        self.env["PYTHONPATH"] = str(GC_LOG)  # its sitecustomize logs full collections
         self.db_path = Path(self.env["SQLITE_PATH"])
         shutil.copy(template, self.db_path)
         self.log_path = directory / f"{kind}.log"
@@ -135,6 +138,19 @@ class Server:
     def reset_peak(self) -> None:
         """Start tracking peak resident memory afresh (Linux clear_refs)."""
         Path(f"/proc/{self.pid}/clear_refs").write_text("5")
+
+    def full_collections(self, start_ns: int, end_ns: int) -> dict:
+        """The full garbage collections that started between two monotonic_ns times: how many,
+        and their pauses in ms (total and longest)."""
+        pauses = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            mark, _, times = line.partition(" ")
+            if mark == GC_MARK:
+                began, ended = map(int, times.split())
+                if start_ns <= began <= end_ns:
+                    pauses.append((ended - began) / 1e6)
+        return {"count": len(pauses), "total_ms": round(sum(pauses), 1),
+                "max_ms": round(max(pauses, default=0), 1)}
 
     def stored_markers(self) -> int:
         """How many annotations the harness posted that the database holds."""

@@ -3,6 +3,7 @@
 import asyncio
 import re
 import secrets
+import time
 
 import pytest
 
@@ -37,6 +38,7 @@ async def runs(seed, tmp_path_factory):
             await open_all(socket_url(server, seed.video), [newcomer], {})
             await asyncio.wait_for(newcomer.done, 30)
             close_all([newcomer])
+            figures["full_collections"] = server.full_collections(0, time.monotonic_ns())
         finally:
             server.stop()
         # Each marker carries its send time; everything else must be the same bytes.
@@ -58,3 +60,8 @@ async def test_the_baseline_sends_the_same_fragment_as_the_app(runs):
     # If this fails, the app's annotation partial changed: make bench/baseline.py match it,
     # or the comparison is no longer like for like.
     assert runs["baseline"][1] == runs["app"][1]
+
+
+def test_the_servers_full_garbage_collections_are_counted(runs):
+    # The app's production startup runs one before it freezes what it loaded.
+    assert runs["app"][0]["full_collections"]["count"] >= 1
