@@ -1,6 +1,6 @@
 """The app factory: create_app(settings) -> Videologue, Litestar with the live sockets in front."""
 
-import gc
+import asyncio
 import logging
 
 from litestar import Litestar, Request
@@ -14,6 +14,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.types import Receive, Scope, Send
 
+from app.collector import collect_fully_every, freeze_startup_objects
 from app.database import close_pool, open_pool
 from app.live import LiveService, live_video_id, video_socket
 from app.redis_client import connect_redis
@@ -67,22 +68,26 @@ def create_app(settings: Settings | None = None) -> Videologue:
     reload_templates(not settings.production)
     live = LiveService(settings)
 
+    collector: list[asyncio.Task] = []
+
     async def on_startup(app: Litestar) -> None:
         from piccolo_conf import DB
 
         await open_pool(DB)
         await live.start()
         if settings.production:
-            # Leave everything loaded at startup (~100,000 objects: Litestar, Piccolo, Jinja,
-            # templates) out of every later collection: a full one took 65 ms here, stalling
-            # every viewer's fragments while it ran (docs/benchmarks.md). Development servers
-            # reload and tests build many apps, so only production freezes.
-            gc.collect()
-            gc.freeze()
+            # Every full collection stalls every viewer's fragments while it runs (65 ms for the
+            # startup objects alone, 0.3 s at 10,000 sockets: docs/benchmarks.md). Development
+            # servers reload and tests build many apps, so only production tunes the collector.
+            freeze_startup_objects()
+            collector.append(asyncio.create_task(collect_fully_every(settings.gc_full_every)))
 
     async def on_shutdown(app: Litestar) -> None:
         from piccolo_conf import DB
 
+        for task in collector:
+            task.cancel()
+        await asyncio.gather(*collector, return_exceptions=True)
         await live.stop()
         await close_pool(DB)
 

@@ -39,6 +39,7 @@ class Settings:
     presence_heartbeat: float = 5.0
     presence_coalesce: float = 0.25
     upload_max_bytes: int = 500 * 1024 * 1024
+    gc_full_every: float = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -62,6 +63,7 @@ class Settings:
             presence_ttl=float(env.get("PRESENCE_TTL", defaults.presence_ttl)),
             presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),
             upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
+            gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
         )
         if settings.production and settings.secret_key in ("", DEV_SECRET):
             raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")

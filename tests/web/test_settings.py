@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 from litestar.testing import TestClient
 
+from app.collector import NEVER
 from app.main import create_app
 from app.settings import DEV_SECRET, ConfigurationError, Settings
 from app.web import session_config
@@ -53,17 +54,27 @@ def test_a_production_app_sets_secure_httponly_lax_session_and_csrf_cookies():
     assert {"secure", "httponly"} <= cookie_attributes(response, "csrftoken")
 
 
-def test_a_production_app_leaves_what_startup_loaded_out_of_later_garbage_collections():
+def test_a_production_app_freezes_what_startup_loaded_and_times_full_collections():
     settings = replace(Settings.from_env(), production=True, secret_key=OWN_SECRET)
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     try:
         with TestClient(app=create_app(settings), base_url="http://testserver.local"):
             assert gc.get_freeze_count() > 10_000
+            assert gc.get_threshold()[2] == NEVER
+        assert gc.get_threshold() == thresholds  # the timer stopped with the app
     finally:
         gc.unfreeze()
 
 
-def test_a_development_app_freezes_nothing():
+def test_a_development_app_leaves_the_collector_alone():
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     with TestClient(app=create_app(Settings.from_env()), base_url="http://testserver.local"):
         assert gc.get_freeze_count() == 0
+        assert gc.get_threshold() == thresholds
+
+
+def test_the_full_collection_period_is_read_from_the_environment():
+    assert Settings.from_env({}).gc_full_every == 300.0
+    assert Settings.from_env({"GC_FULL_EVERY": "60"}).gc_full_every == 60.0
