@@ -18,7 +18,7 @@ async def collect_fully_every(seconds: float) -> None:
 
     CPython starts a full collection whenever the objects that survived the younger ones have
     grown by a quarter. Each socket keeps ~76 tracked objects (mostly uvicorn's), so that is
-    every fraction of a second while an audience grows and every minute or so while it idles
+    about once a second while an audience grows and every minute or so while it idles
     (uvicorn's pings), and each one walks every socket's objects while no viewer is sent
     anything: 0.3 s at 10,000 sockets (docs/benchmarks.md). On the timer a growing audience
     causes none and an idle one one per period; cyclic garbage waits for the next one. Young

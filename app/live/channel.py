@@ -16,10 +16,6 @@ log = logging.getLogger("videologue.live")
 SIGNED_OUT_CODE = 4001
 
 
-def _by_id(view: multimedia.AnnotationView) -> int:
-    return view.id
-
-
 def _by_time(view: multimedia.AnnotationView) -> tuple[int, int]:
     return view.at, view.id
 

@@ -77,18 +77,18 @@ def _view(row: dict) -> AnnotationView:
                           row["body"], row["at"], row["created_at"])
 
 
-async def list_annotations(video_id: int, since_id: int = 0) -> list[AnnotationView]:
-    """The video's annotations with id above since_id, ordered by (at, id), in one query."""
-    if not is_id(video_id) or since_id >= MAX_ID:
+async def list_annotations(video_id: int) -> list[AnnotationView]:
+    """The video's annotations, ordered by (at, id), in one query."""
+    if not is_id(video_id):
         return []
     rows = await Annotation.select(*_COLUMNS).where(
-        Annotation.video == video_id, Annotation.id > max(since_id, 0), Annotation.deleted_at.is_null()
+        Annotation.video == video_id, Annotation.deleted_at.is_null()
     ).order_by(Annotation.at, Annotation.id)
     return [_view(row) for row in rows]
 
 
-# The replay's page query, written out: every socket's join runs it, and Piccolo's builder spends
-# fifty times the CPU of the query itself composing the same SQL (the joined username included).
+# The replay's page query, written out: every socket's join runs it, and Piccolo's builder spent
+# ~0.25 ms composing the same SQL (the joined username included), a quarter of a connect's CPU.
 _PAGE_SQL = (
     'SELECT a."id", a."video", a."user", u."username" AS "user.username", a."body", a."at", '
     'a."created_at" FROM "annotations" AS a LEFT JOIN "users" AS u ON u."id" = a."user" '
