@@ -37,24 +37,25 @@ def _origin_allowed(scope: Scope) -> bool:
     return origin is None or urlsplit(origin.decode()).netloc == headers.get(b"host", b"").decode()
 
 
-def _token(scope: Scope) -> str:
-    return parse_qs(scope["query_string"].decode()).get("token", [""])[0]
+def _param(query: dict[str, list[str]], name: str) -> str:
+    return query.get(name, [""])[0]
 
 
-async def _token_user(scope: Scope, live) -> accounts.User | None:
+async def _token_user(token: str, live) -> accounts.User | None:
     """The signed-in user the socket's token names, or None (no token, bad, or signed out)."""
-    identity = accounts.verify_socket_token(live.settings.secret_key, _token(scope),
+    identity = accounts.verify_socket_token(live.settings.secret_key, token,
                                             live.settings.token_max_age)
     return await accounts.get_signed_in_user(identity)
 
 
-async def _connect(scope: Scope, live, video_id: int) -> tuple[tuple[int, str] | None, accounts.User | None]:
+async def _connect(scope: Scope, token: str, live,
+                   video_id: int) -> tuple[tuple[int, str] | None, accounts.User | None]:
     """Decide whether to let the socket in, and as whom (Phoenix's connect/3)."""
     if not _origin_allowed(scope):
         return FOREIGN_ORIGIN, None
     user = None
-    if _token(scope):
-        user = await _token_user(scope, live)
+    if token:
+        user = await _token_user(token, live)
         if user is None:
             return BAD_TOKEN, None
     if not await multimedia.video_exists(video_id):
@@ -62,14 +63,12 @@ async def _connect(scope: Scope, live, video_id: int) -> tuple[tuple[int, str] |
     return None, user
 
 
-def _last_seen_id(scope: Scope) -> int:
-    value = parse_qs(scope["query_string"].decode()).get("last_seen_id", ["0"])[0]
+def _last_seen_id(value: str) -> int:
     return int(value) if value.isdecimal() else 0
 
 
-def _since(scope: Scope) -> datetime | None:
+def _since(value: str) -> datetime | None:
     """The `since` cursor (ms since the epoch); without a usable one, every deletion counts."""
-    value = parse_qs(scope["query_string"].decode()).get("since", [""])[0]
     try:
         return datetime.fromtimestamp(int(value) / 1000, UTC) if value.isdecimal() else None
     except (ValueError, OverflowError, OSError):  # past year 9999, or beyond the platform's range
@@ -84,8 +83,11 @@ async def video_socket(live, video_id: int, scope: Scope, receive: Receive, send
     """
     await receive()  # websocket.connect
     await send({"type": "websocket.accept"})
+    # Latin-1 maps every byte, so no query string fails here; what the page sends is ASCII.
+    query = parse_qs(scope["query_string"].decode("latin-1"))
+    token = _param(query, "token")
     try:
-        refusal, user = await _connect(scope, live, video_id)
+        refusal, user = await _connect(scope, token, live, video_id)
     except Exception:
         log.exception("live connect failed (video %s)", video_id)
         refusal, user = SERVER_ERROR, None
@@ -95,8 +97,8 @@ async def video_socket(live, video_id: int, scope: Scope, receive: Receive, send
     outbox = Outbox(send, live.settings.live_backlog)
     channel = VideoChannel(live, video_id, user, outbox)
     try:
-        await channel.join(_last_seen_id(scope), _since(scope))
-        if user and await _token_user(scope, live) is None:
+        await channel.join(_last_seen_id(_param(query, "last_seen_id")), _since(_param(query, "since")))
+        if user and await _token_user(token, live) is None:
             # Signed out after _connect but before the join subscribed to the user's topic, so
             # that broadcast was missed; any sign-out from now on reaches the channel.
             outbox.close(SIGNED_OUT_CODE, "Signed out")
