@@ -40,6 +40,8 @@ async def post_annotation(channel: VideoChannel, frame: dict) -> None:
                                                frame.get("at"))
     except ValidationError as error:
         return await channel.reply_error(" ".join(error.errors.values()))
+    except NotFoundError:
+        return await channel.reply_error("This video has been deleted, so nothing can be added to it.")
     except Exception:
         log.exception("storing an annotation failed (video %s, user %s)", channel.video_id, user.id)
         return await channel.reply_error("Your annotation could not be saved. Please try again.")

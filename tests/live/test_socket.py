@@ -274,3 +274,15 @@ async def test_a_sign_out_between_connect_and_join_still_closes_the_socket(clien
           pytest.raises(WebSocketDisconnect) as closed):
         socket.receive(timeout=5)  # without the close, this times out
     assert closed.value.code == 4001
+
+
+async def test_posting_to_a_video_deleted_meanwhile_is_explained_and_the_socket_stays(join, server):
+    alice = await make_user()
+    video = await make_video(alice)
+    viewer = await join(video, alice)
+    await viewer.panel_showing(alice.username)  # joined: presence follows the replay
+    await multimedia.delete_video(alice, video.id)
+    await viewer.post("Too late", at=5)
+    assert "This video has been deleted" in await viewer.frame()
+    await viewer.post("", at=5)  # still connected: the next frame is answered too
+    assert "Write something first." in await viewer.frame()
