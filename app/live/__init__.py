@@ -16,6 +16,18 @@ async def disconnect_user(app: Litestar, user_id: int) -> None:
     await app.state.live.publish(user_topic(user_id), Message("disconnect", user_id))
 
 
+async def close_video(app: Litestar, video_id: int) -> None:
+    """Close every open socket on a video just deleted, on every node, with 4404.
+
+    A failure is logged, not raised: the video is gone either way, and a viewer still connected
+    is told so when they next post.
+    """
+    try:
+        await app.state.live.publish(video_topic(video_id), Message("video_deleted", video_id))
+    except Exception:
+        log.warning("closing the sockets of deleted video %s failed", video_id, exc_info=True)
+
+
 async def count_watching(app: Litestar, video_ids: list[int]) -> dict[int, int]:
     """How many watch each of these videos now, on every node (videos nobody watches are left out)."""
     try:
@@ -28,5 +40,5 @@ async def count_watching(app: Litestar, video_ids: list[int]) -> dict[int, int]:
             if counts.get(video_topic(video_id))}
 
 
-__all__ = ["LiveService", "count_watching", "disconnect_user", "live_video_id",
+__all__ = ["LiveService", "close_video", "count_watching", "disconnect_user", "live_video_id",
            "video_socket"]

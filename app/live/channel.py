@@ -14,6 +14,7 @@ from app.live.topics import Message, user_topic, video_topic
 
 log = logging.getLogger("videologue.live")
 SIGNED_OUT_CODE = 4001
+VIDEO_DELETED = (4404, "This video was deleted")  # the code a socket to a missing video gets
 
 
 def _by_time(view: multimedia.AnnotationView) -> tuple[int, int]:
@@ -109,6 +110,8 @@ class VideoChannel:
         """Deliver a broadcast to this viewer, dropping what the replay already gave them."""
         if message.kind == "disconnect":
             self.outbox.close(SIGNED_OUT_CODE, "Signed out")
+        elif message.kind == "video_deleted":
+            self.outbox.close(*VIDEO_DELETED)
         elif self._pending is not None:
             if len(self._pending) < self.live.settings.live_backlog:
                 self._pending.append(message)

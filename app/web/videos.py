@@ -7,6 +7,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from app import multimedia
+from app.live import close_video
 from app.multimedia.uploads import MIB
 from app.validation import NotFoundError, ValidationError
 from app.web.forms import FormData, page
@@ -91,5 +92,6 @@ class ManageVideosController(Controller):
         """Delete one of the user's videos."""
         video = await self._own(request, video_id)
         await multimedia.delete_video(request.state.user, video.id, request.app.state.settings.media_dir)
+        await close_video(request.app, video.id)  # its open watch pages say so
         flash(request, f"“{video.title}” was deleted.", category="info")
         return Redirect("/manage/videos")

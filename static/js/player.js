@@ -392,7 +392,8 @@
       const code = event.detail.code;
       if (code === 4001 || code === 4401) signedOut(code === 4401
         ? "Your session expired — sign in again." : "You signed out.");
-      else if (code === 4403 || code === 4404) setStatus("closed", "Live updates are unavailable here.");
+      else if (code === 4404) videoDeleted();
+      else if (code === 4403) setStatus("closed", "Live updates are unavailable here.");
       else if (event.detail.reason === "closed") setStatus("connecting", "Reconnecting…");
     });
     live.addEventListener("htmx:ws:before:message:outgoing", (event) => {
@@ -417,6 +418,10 @@
       if (form) form.hidden = true;
       const note = live.querySelector("[data-signed-out]");
       if (note) note.hidden = false;
+    }
+    function videoDeleted() {
+      setStatus("closed", "This video has been deleted.");
+      if (form) form.hidden = true;
     }
     function shortcuts() {
       if (dialog && !dialog.open) dialog.showModal();

@@ -110,3 +110,19 @@ async def test_a_deletion_made_while_a_viewer_was_cut_off_is_applied_when_it_rec
         await expect(annotation(page, "Stays")).to_have_count(1)
     finally:
         await asyncio.to_thread(own.stop)
+
+
+async def test_deleting_a_video_tells_its_open_watch_pages_and_hides_their_form(new_page, clock_url):
+    owner, viewer = await make_user(), await make_user()
+    video = await make_video(owner, title="Clock about to go", url=clock_url)
+    page_owner, page_viewer = await new_page(), await new_page()
+    await sign_in(page_viewer, viewer.username, next_path=watch_path(video))
+    await wait_live(page_viewer)
+    await expect(page_viewer.locator("#annotate-form")).to_be_visible()
+
+    await sign_in(page_owner, owner.username, next_path="/manage/videos")
+    await page_owner.get_by_role("button", name="Delete Clock about to go").click()
+    await expect(page_owner.get_by_text("“Clock about to go” was deleted.")).to_be_visible()
+
+    await expect(page_viewer.locator("#live-status")).to_have_text("This video has been deleted.")
+    await expect(page_viewer.locator("#annotate-form")).to_be_hidden()

@@ -248,3 +248,15 @@ async def test_a_viewer_still_joining_when_the_outage_ends_gets_each_missed_post
     await viewer.channel.join(0)
     await viewer.channel.leave()
     assert sorted(annotation_ids(viewer.texts())) == [v.id for v in await LIST_ANNOTATIONS(video.id)]
+
+
+async def test_a_deleted_video_closes_its_viewers_with_4404(live):
+    alice = await make_user()
+    video = await make_video(alice)
+    viewer = Recorder(live, video)
+    await viewer.channel.join(0)
+    viewer.channel.receive(viewer.channel.topic, Message("video_deleted", video.id))
+    await asyncio.sleep(0)  # the close frame goes out from its own task
+    await viewer.channel.leave()
+    assert viewer.channel.outbox.closed
+    assert {"type": "websocket.close", "code": 4404, "reason": "This video was deleted"} in viewer.sent
