@@ -1,4 +1,4 @@
-"""Two nodes act as one app: broadcast, presence, sessions, sign-out and rate limits."""
+"""Two nodes act as one app: broadcast, presence, sessions, sign-out, deletion and rate limits."""
 
 import asyncio
 
@@ -84,6 +84,21 @@ async def test_signing_out_on_one_node_closes_the_users_sockets_on_the_other(
             while True:
                 await on_b.socket.recv()
     assert closed.value.rcvd.code == 4001
+
+
+async def test_deleting_a_video_on_one_node_closes_its_sockets_on_the_other(
+        cluster, browser, sockets):
+    alice = browser()
+    alice.register("alice")
+    video = alice.create_video()
+    guest_b = await sockets(browser(cluster.b).socket_url(cluster.b, video))
+    await guest_b.panel_showing("1 guest")  # joined
+    alice.on(cluster.a).submit(f"/manage/videos/{video}/delete", {})
+    with pytest.raises(ConnectionClosed) as closed:
+        async with asyncio.timeout(20):
+            while True:
+                await guest_b.socket.recv()
+    assert closed.value.rcvd.code == 4404
 
 
 async def replies(tab, count: int) -> list[str]:
