@@ -65,7 +65,10 @@ async def get_signed_in_user(identity: Identity | None) -> User | None:
     """Resolve a session's or socket token's identity to a user, if it is still valid."""
     if identity is None:
         return None
-    user = await User.objects().where(User.id == identity.user_id).first()
+    # Every request with a session and every signed-in socket asks this, so the SQL is written
+    # out: Piccolo's objects() query cost ~0.15 ms of CPU to build, a raw one microseconds.
+    rows = await User.raw('SELECT * FROM "users" WHERE "id" = {}', identity.user_id)
+    user = User(_exists_in_db=True, **rows[0]) if rows else None
     if user is None or user.session_generation != identity.generation:
         return None
     return user

@@ -1,9 +1,11 @@
 """Registering, authenticating and resolving signed-in users through the accounts context."""
 
+from datetime import datetime
+
 import pytest
 
 from app import accounts
-from app.accounts import Identity
+from app.accounts import Identity, User
 from app.validation import ValidationError
 from tests.factories import PASSWORD, make_user, unique_username
 
@@ -67,10 +69,14 @@ async def test_authenticating_with_a_wrong_password_or_unknown_username_returns_
     assert await accounts.authenticate_user(unique_username("ghost"), PASSWORD) is None
 
 
-async def test_a_signed_in_identity_resolves_to_its_user():
+async def test_a_signed_in_identity_resolves_to_its_user_whole_and_saveable():
     user = await make_user()
     found = await accounts.get_signed_in_user(Identity(user.id, user.session_generation))
-    assert found.id == user.id
+    assert found.to_dict() == (await User.objects().where(User.id == user.id).first()).to_dict()
+    assert isinstance(found.created_at, datetime) and found.created_at.tzinfo is not None
+    found.name = "Renamed"
+    await found.save()  # an update of the stored row, not a second user
+    assert [u.name for u in await User.objects().where(User.username == user.username)] == ["Renamed"]
 
 
 async def test_an_identity_from_an_older_session_generation_resolves_to_nobody():
