@@ -13,8 +13,10 @@ from app.live.outbox import Outbox
 from app.live.topics import Message, user_topic, video_topic
 
 log = logging.getLogger("videologue.live")
-SIGNED_OUT_CODE = 4001
-VIDEO_DELETED = (4404, "This video was deleted")  # the code a socket to a missing video gets
+# What a "close" broadcast carries (Message.ref and .text): the user signed out everywhere, or
+# the video was deleted (4404, as for a socket to a video that does not exist).
+SIGNED_OUT = (4001, "Signed out")
+VIDEO_DELETED = (4404, "This video was deleted")
 
 
 def _by_time(view: multimedia.AnnotationView) -> tuple[int, int]:
@@ -108,10 +110,8 @@ class VideoChannel:
 
     def receive(self, topic: str, message: Message) -> None:
         """Deliver a broadcast to this viewer, dropping what the replay already gave them."""
-        if message.kind == "disconnect":
-            self.outbox.close(SIGNED_OUT_CODE, "Signed out")
-        elif message.kind == "video_deleted":
-            self.outbox.close(*VIDEO_DELETED)
+        if message.kind == "close":
+            self.outbox.close(message.ref, message.text)
         elif self._pending is not None:
             if len(self._pending) < self.live.settings.live_backlog:
                 self._pending.append(message)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from litestar.types import Receive, Scope, Send
 
 from app import accounts, multimedia
-from app.live.channel import SIGNED_OUT_CODE, VideoChannel
+from app.live.channel import SIGNED_OUT, VideoChannel
 from app.live.events import handle_frame
 from app.live.outbox import Outbox
 
@@ -101,7 +101,7 @@ async def video_socket(live, video_id: int, scope: Scope, receive: Receive, send
         if user and await _token_user(token, live) is None:
             # Signed out after _connect but before the join subscribed to the user's topic, so
             # that broadcast was missed; any sign-out from now on reaches the channel.
-            outbox.close(SIGNED_OUT_CODE, "Signed out")
+            outbox.close(*SIGNED_OUT)
         await _converse(channel, receive)  # until the disconnect, as after any close
     except Exception:
         log.exception("live socket failed (video %s, user %s)", video_id, user.id if user else None)

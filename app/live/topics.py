@@ -19,7 +19,7 @@ def user_topic(user_id: int) -> str:
 class Message:
     """One broadcast: its kind, the record it is about, and the HTML every viewer receives."""
 
-    kind: str  # "annotation", "presence", "disconnect", "deleted" or "video_deleted"
+    kind: str  # "annotation", "deleted", "presence" or "close" (ref: the close code, text: why)
     ref: int
     text: str = ""
     event: dict = field(init=False, repr=False, compare=False)

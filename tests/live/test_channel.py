@@ -9,7 +9,7 @@ import pytest
 
 from app import multimedia
 from app.live import fragments
-from app.live.channel import VideoChannel
+from app.live.channel import VIDEO_DELETED, VideoChannel
 from app.live.outbox import Outbox
 from app.live.service import LiveService
 from app.live.topics import Message
@@ -255,7 +255,7 @@ async def test_a_deleted_video_closes_its_viewers_with_4404(live):
     video = await make_video(alice)
     viewer = Recorder(live, video)
     await viewer.channel.join(0)
-    viewer.channel.receive(viewer.channel.topic, Message("video_deleted", video.id))
+    viewer.channel.receive(viewer.channel.topic, Message("close", *VIDEO_DELETED))
     await asyncio.sleep(0)  # the close frame goes out from its own task
     await viewer.channel.leave()
     assert viewer.channel.outbox.closed
