@@ -8,7 +8,6 @@ from datetime import datetime
 from app import multimedia
 from app.accounts import User
 from app.live import fragments
-from app.live.frames import text_frame
 from app.live.outbox import Outbox
 from app.live.topics import Message, user_topic, video_topic
 
@@ -64,18 +63,11 @@ class VideoChannel:
 
     async def replay(self) -> None:
         """Send the annotations newer than the viewer's, then remove theirs deleted since `since`."""
-        held = after = self.last_id
-        size = self.live.settings.replay_batch
-        # A page at a time, each sent before the next is read: the first frame waits for one
-        # page, not the whole history, and memory holds one page however long the video's is.
-        while not self.outbox.closed:
-            page = await multimedia.list_annotation_page(self.video_id, after, size)
-            if not page:
-                break
+        held = self.last_id
+        async for page in _pages(self.video_id, held, self.live.settings.replay_batch):
             await self._send_annotations(page)
-            if len(page) < size:
+            if self.outbox.closed:
                 break
-            after = page[-1].id
         # Those just sent were live when read; any deleted since is a broadcast held in _pending.
         await self.remove(await multimedia.list_deleted_annotation_ids(self.video_id, held, self.since))
 
@@ -92,6 +84,20 @@ class VideoChannel:
             if self.outbox.closed:
                 return
             await self._send_replay(fragments.removals(ids[start:start + size]))
+
+    def defer_to_join(self) -> bool:
+        """While the join is under way, have it read the database once more and return True (the
+        catch-up's annotations are there); once joined, return False."""
+        if self._pending is None:
+            return False
+        self._missed = True
+        return True
+
+    def push_caught_up(self, message: Message) -> None:
+        """Push what the catch-up read for this viewer; broadcasts of annotations up to it are repeats."""
+        self.outbox.push(message.event, message.frame)
+        if message.kind == "annotation":
+            self.last_id = self.replayed_to = max(self.last_id, message.ref)
 
     async def _send_replay(self, text: str) -> None:
         self._sending = True
@@ -154,6 +160,19 @@ class VideoChannel:
         await self.reply(fragments.live_error(message))
 
 
+async def _pages(video_id: int, after_id: int, size: int):
+    """The video's live annotations above after_id, `size` at a time in id order, each page read
+    when the one before is handled: the first waits for one page, not the whole history, and
+    memory holds one page however long the video's is."""
+    while True:
+        page = await multimedia.list_annotation_page(video_id, after_id, size)
+        if page:
+            yield page
+        if len(page) < size:
+            return
+        after_id = page[-1].id
+
+
 async def catch_up(video_id: int, channels: list[VideoChannel]) -> None:
     """Send a video's local viewers what a pub/sub outage kept from them, from the database.
 
@@ -162,26 +181,15 @@ async def catch_up(video_id: int, channels: list[VideoChannel]) -> None:
     cannot take it overflows its backlog and rejoins by last_seen_id while the others carry on.
     A viewer still joining is left to its join, which reads the database again.
     """
-    joined = []
-    for channel in channels:
-        if channel._pending is None:
-            joined.append(channel)
-        else:
-            channel._missed = True
+    joined = [channel for channel in channels if not channel.defer_to_join()]
     if not joined:
         return
     size = joined[0].live.settings.replay_batch
-    after = min(channel.last_id for channel in joined)
-    while True:
-        page = await multimedia.list_annotation_page(video_id, after, size)
+    async for page in _pages(video_id, min(channel.last_id for channel in joined), size):
         ids = [view.id for view in page]
         for start, viewers in _by_first_missing(ids, joined).items():
-            _push(viewers, fragments.annotations(sorted(page[start:], key=_by_time)))
-            for channel in viewers:
-                channel.last_id = channel.replayed_to = max(channel.last_id, ids[-1])
-        if len(page) < size:
-            break
-        after = ids[-1]
+            html = fragments.annotations(sorted(page[start:], key=_by_time))
+            _push(viewers, Message("annotation", ids[-1], html))
     # Deletions broadcast during the outage are lost too: send each viewer's again.
     cursors = [channel.since for channel in joined]
     deleted = await multimedia.list_deleted_annotation_ids(
@@ -189,7 +197,7 @@ async def catch_up(video_id: int, channels: list[VideoChannel]) -> None:
     for start in range(0, len(deleted), size):
         batch = deleted[start:start + size]
         for end, viewers in _by_first_missing(batch, joined, held=True).items():
-            _push(viewers, fragments.removals(batch[:end]))
+            _push(viewers, Message("deleted", batch[end - 1], fragments.removals(batch[:end])))
 
 
 def _by_first_missing(ids: list[int], channels: list[VideoChannel],
@@ -204,7 +212,7 @@ def _by_first_missing(ids: list[int], channels: list[VideoChannel],
     return groups
 
 
-def _push(channels: list[VideoChannel], text: str) -> None:
-    event, frame = {"type": "websocket.send", "text": text}, text_frame(text.encode())
+def _push(channels: list[VideoChannel], message: Message) -> None:
+    """One rendering, one frame, for every channel in the group."""
     for channel in channels:
-        channel.outbox.push(event, frame)
+        channel.push_caught_up(message)
