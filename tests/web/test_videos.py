@@ -105,6 +105,21 @@ def test_deleting_a_video_removes_it(client, user, run):
         run(multimedia.get_video, video.id)
 
 
+def test_deleting_a_video_while_pub_sub_is_down_still_deletes_it(client, user, run, caplog,
+                                                                monkeypatch):
+    video = run(make_video, user, title="Deleted in an outage")
+
+    async def unreachable(topic, message):
+        raise ConnectionError("pub/sub is down")
+    # The open pages are not closed then; they are told at their next post.
+    monkeypatch.setattr(client.app.state.live, "publish", unreachable)
+    response = post_form(client, f"/manage/videos/{video.id}/delete", {}, follow_redirects=False)
+    assert response.headers["location"] == "/manage/videos"
+    with pytest.raises(NotFoundError):
+        run(multimedia.get_video, video.id)
+    assert f"closing the sockets of deleted video {video.id} failed" in caplog.text
+
+
 def test_another_users_video_is_not_found_for_edit_update_or_delete(client, user, run):
     video = run(make_video, run(make_user), title="Not yours")
     assert client.get(f"/manage/videos/{video.id}/edit").status_code == 404
