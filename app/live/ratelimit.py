@@ -9,6 +9,7 @@ from redis.exceptions import RedisError
 log = logging.getLogger("videologue.live")
 
 # KEYS[1] = bucket; ARGV = burst, per_second, now. Returns 1 when a token was taken.
+# A rate of 0 never refills: the bucket is kept for a day, then starts full again.
 _TAKE = """
 local burst, rate, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -17,7 +18,7 @@ tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
 local taken = 0
 if tokens >= 1 then tokens = tokens - 1; taken = 1 end
 redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
-redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 1)
+redis.call('EXPIRE', KEYS[1], rate > 0 and math.ceil(burst / rate) + 1 or 86400)
 return taken
 """
 
