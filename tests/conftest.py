@@ -18,14 +18,30 @@ os.environ.update({
 for name in ("DATABASE_URL", "REDIS_URL", "APP_ENV"):
     os.environ.pop(name, None)
 subprocess.run([sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
-               cwd=ROOT, check=True, capture_output=True)
+               cwd=ROOT, check=True, capture_output=True, timeout=120)
 
 import pytest  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
 
 from app.main import create_app  # noqa: E402
 from app.settings import Settings  # noqa: E402
+from tests import diagnostics  # noqa: E402
 from tests.factories import PASSWORD  # noqa: E402
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Note where every server's log stands before the test's fixtures run."""
+    diagnostics.mark_start(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failed setup or test gets the servers' log lines and its artifact folder in its report."""
+    report = yield
+    if report.failed and report.when in ("setup", "call"):
+        diagnostics.attach_logs(item, report)
+    return report
 
 
 @pytest.fixture(scope="session")
