@@ -4,7 +4,7 @@ import asyncio
 import sqlite3
 from collections import Counter
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import aiosqlite
 from piccolo.engine.base import Engine
@@ -102,12 +102,17 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
 
 
 def build_engine(settings: Settings) -> Engine:
-    """SQLite at settings.sqlite_path, or PostgreSQL when a DATABASE_URL is set."""
+    """SQLite at settings.sqlite_path, or PostgreSQL when a DATABASE_URL is set.
+
+    As in libpq, `?host=/a/folder` (with an empty host part) reaches the server by the Unix
+    socket in that folder, and `?port=` names the socket file's port.
+    """
     if settings.database_url:
         parts = urlsplit(settings.database_url)
+        query = parse_qs(parts.query)
         return PostgresEngine(config={
-            "host": parts.hostname or "localhost",
-            "port": parts.port or 5432,
+            "host": query.get("host", [parts.hostname or "localhost"])[0],
+            "port": int(query.get("port", [parts.port or 5432])[0]),
             "user": parts.username or "postgres",
             "password": parts.password or "",
             "database": parts.path.lstrip("/") or "videologue",

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from app.devservices.ports import free_port
 from app.devservices.postgres import PostgresCluster
 from app.devservices.processes import stop_process_group
 from app.devservices.redis_server import RedisServer
@@ -56,8 +57,8 @@ def main() -> None:
     var = Path(os.environ.get("CLUSTER_DIR", ROOT / "var" / "cluster"))
     var.mkdir(parents=True, exist_ok=True)
     ports = _node_ports()
-    postgres = PostgresCluster(root=var / "postgres").start()
-    redis = RedisServer(log_path=var / "redis.log").start()
+    postgres = PostgresCluster(port=free_port(), root=var / "postgres").start()
+    redis = RedisServer(port=free_port(), log_path=var / "redis.log").start()
     nodes: list[subprocess.Popen] = []
     try:
         env = {**os.environ, "DATABASE_URL": postgres.url, "REDIS_URL": redis.url,

@@ -1,4 +1,8 @@
-"""Throwaway PostgreSQL clusters for tests: initdb into a temp dir, started on a free port."""
+"""Throwaway PostgreSQL clusters: initdb into a temp dir, served on a Unix socket inside it.
+
+Tests never use a TCP port, so no two runs or restarts can race for one; `make cluster` asks for
+a TCP port as well, for the developer's own clients.
+"""
 
 import contextlib
 import glob
@@ -9,8 +13,6 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-
-from app.devservices.ports import free_port
 
 MISSING = ("PostgreSQL's initdb/pg_ctl were not found on PATH or under /usr/lib/postgresql/*/bin: "
            "run `make test-deps` (it installs Debian's postgresql package)")
@@ -29,13 +31,17 @@ def find_pg_bin() -> Path:
 
 
 class PostgresCluster:
-    """One private PostgreSQL server with a `videologue` database, gone when closed."""
+    """One private PostgreSQL server with a `videologue` database, gone when closed.
+
+    It listens on a Unix socket in its own folder only, unless given a TCP `port` as well.
+    """
 
     def __init__(self, database: str = "videologue", port: int | None = None,
                  root: Path | None = None) -> None:
         self.bin = find_pg_bin()
         self.database = database
-        self.port = port or free_port()
+        self.tcp = port is not None
+        self.port = port or 5432  # also names the socket file; without TCP nobody else sees it
         self.root = root or Path(tempfile.mkdtemp(prefix="videologue-pg-"))
         self.root.mkdir(parents=True, exist_ok=True)
         self.data = self.root / "data"
@@ -60,8 +66,10 @@ class PostgresCluster:
 
     @property
     def url(self) -> str:
-        """The DATABASE_URL the app takes."""
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
+        """The DATABASE_URL the app takes: over TCP when it has a port, else its Unix socket."""
+        if self.tcp:
+            return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
+        return f"postgresql://postgres@/{self.database}?host={self.sockets}&port={self.port}"
 
     @property
     def pid(self) -> int | None:
@@ -75,7 +83,8 @@ class PostgresCluster:
 
     def start(self) -> "PostgresCluster":
         """Start (or start again) on the same port and make sure the database exists."""
-        options = (f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
+        listen = "127.0.0.1" if self.tcp else "''"
+        options = (f"-p {self.port} -k {self.sockets} -c listen_addresses={listen} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
         self._pg("pg_ctl", "-D", self.data, "-l", self.log_path, "-o", options, "-w", "-t", "30",
                  "start")
