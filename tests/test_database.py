@@ -3,6 +3,7 @@
 import asyncio
 import os
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -13,10 +14,6 @@ from app.database import KeptConnectionsSQLiteEngine, close_pool
 from app.multimedia.tables import Annotation, Video
 from piccolo_conf import DB
 from tests.factories import make_annotation, make_user, make_video
-
-# Counts to two million in one statement: a read that takes a good fraction of a second.
-SLOW_READ = ("SELECT (WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000000) "
-             "SELECT count(*) FROM n) AS total")
 
 
 @pytest.fixture
@@ -105,16 +102,48 @@ async def test_fifty_concurrent_posts_are_all_stored():
     assert len(await multimedia.list_annotations(video.id)) == 50
 
 
-async def test_a_long_read_holds_up_neither_writes_nor_other_reads():
-    user = await make_user()
-    video = await make_video(user)
-    slow = asyncio.create_task(Annotation.raw(SLOW_READ).run())
-    await asyncio.sleep(0.05)  # the slow read is now running on a reader
+@pytest.fixture
+async def held_read(monkeypatch):
+    """A read that runs until the test releases it: (task, running, release), on a fresh pool.
 
-    posted = await make_annotation(user, video)
-    assert await multimedia.list_annotations(video.id) == [posted]
+    Every connection opened from now on has a SQL function hold() that, on the connection's own
+    thread, signals `running` and then waits for `release`.
+    """
+    running, release = threading.Event(), threading.Event()
+
+    def hold() -> int:
+        running.set()
+        return int(release.wait(30))
+
+    open_connection = DB._open
+
+    async def open_with_hold(read_only: bool) -> aiosqlite.Connection:
+        connection = await open_connection(read_only)
+        await connection.create_function("hold", 0, hold)
+        return connection
+
+    await close_pool(DB)
+    monkeypatch.setattr(DB, "_open", open_with_hold)
+    task = asyncio.create_task(Annotation.raw("SELECT hold() AS held").run())
+    try:
+        yield task, running, release
+    finally:
+        release.set()
+        await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), 30)
+        await close_pool(DB)  # later tests get connections without hold()
+
+
+async def test_a_long_read_holds_up_neither_writes_nor_other_reads(held_read):
+    slow, running, release = held_read
+    assert await asyncio.to_thread(running.wait, 20)  # the read is under way on a reader
+    async with asyncio.timeout(20):  # were they held up, they would wait for the release
+        user = await make_user()
+        video = await make_video(user)
+        posted = await make_annotation(user, video)
+        assert await multimedia.list_annotations(video.id) == [posted]
     assert not slow.done()
-    assert await slow == [{"total": 2_000_000}]
+    release.set()
+    assert await asyncio.wait_for(slow, 20) == [{"held": 1}]
 
 
 async def test_a_transaction_commits_or_rolls_back_on_its_own_connection():

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from app.devservices.postgres import PostgresCluster
+from tests.diagnostics import watch_log
 from tests.server import ROOT
 
 APP_TABLES = {"users", "categories", "videos", "annotations"}
@@ -19,7 +20,7 @@ def run_module(module: str, *args: str, **env: str) -> str:
     environment = {key: value for key, value in os.environ.items()
                    if key not in ("DATABASE_URL", "SQLITE_PATH", "REDIS_URL")}
     result = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT,
-                            env={**environment, **env}, capture_output=True, text=True)
+                            env={**environment, **env}, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"{module} {args} failed:\n{result.stdout}{result.stderr}"
     return result.stdout
 
@@ -33,6 +34,7 @@ def migrate(**env: str) -> str:
 def postgres():
     """A private PostgreSQL server, created from nothing for this module."""
     with PostgresCluster() as cluster:
+        watch_log("postgres", cluster.log_path)
         yield cluster
 
 

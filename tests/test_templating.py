@@ -7,7 +7,9 @@ from app.settings import Settings
 from app.templating import TEMPLATE_CONFIG, timecode
 
 
-def test_templates_reload_in_development_and_not_in_production():
+def test_templates_reload_in_development_and_not_in_production(monkeypatch):
+    engine = TEMPLATE_CONFIG.engine_instance.engine
+    monkeypatch.setattr(engine, "auto_reload", engine.auto_reload)  # as it was, after the test
     create_app(replace(Settings.from_env(), production=True, secret_key="a real secret"))
     assert TEMPLATE_CONFIG.engine_instance.engine.auto_reload is False
     create_app(Settings.from_env())

@@ -17,21 +17,34 @@ async def test_a_hash_is_argon2_and_does_not_contain_the_password():
     assert PASSWORD not in password_hash
 
 
+def hashing_thread_held() -> threading.Event:
+    """Occupy the one hashing thread until the returned event is set (bounded at 20 s)."""
+    release = threading.Event()
+    HASHING.submit(release.wait, 20)
+    return release
+
+
 async def test_the_event_loop_serves_other_tasks_while_a_password_hashes():
-    hashing = asyncio.create_task(hash_password(PASSWORD))
-    await asyncio.sleep(0)  # hashing has started; on the loop it would now have finished
-    assert await asyncio.create_task(asyncio.sleep(0, result="served")) == "served"
-    assert not hashing.done()
-    assert (await hashing).startswith("$argon2")
+    release = hashing_thread_held()  # the hash queues behind it, unless it runs on the loop
+    try:
+        hashing = asyncio.create_task(hash_password(PASSWORD))
+        assert await asyncio.create_task(asyncio.sleep(0, result="served")) == "served"
+        assert not hashing.done()
+    finally:
+        release.set()
+    assert (await asyncio.wait_for(hashing, 20)).startswith("$argon2")
 
 
 async def test_the_event_loop_serves_other_tasks_while_a_password_is_verified():
     password_hash = await hash_password(PASSWORD)
-    verifying = asyncio.create_task(verify_password(password_hash, PASSWORD))
-    await asyncio.sleep(0)
-    assert await asyncio.create_task(asyncio.sleep(0, result="served")) == "served"
-    assert not verifying.done()
-    assert await verifying is True
+    release = hashing_thread_held()
+    try:
+        verifying = asyncio.create_task(verify_password(password_hash, PASSWORD))
+        assert await asyncio.create_task(asyncio.sleep(0, result="served")) == "served"
+        assert not verifying.done()
+    finally:
+        release.set()
+    assert await asyncio.wait_for(verifying, 20) is True
 
 
 async def test_verifying_rejects_a_wrong_password_a_missing_hash_and_a_malformed_hash():

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+from collections import deque
 
 import pytest
 from websockets.asyncio.client import connect
@@ -25,12 +26,22 @@ def token_for(user) -> str:
     return accounts.sign_socket_token(Settings.from_env(os.environ).secret_key, user)
 
 
+def is_panel(frame: str) -> bool:
+    """True for a viewers-panel update, which arrives whenever anyone joins or leaves."""
+    return 'hx-target="#user-list"' in frame
+
+
 class Viewer:
-    """One WebSocket client on a video, collecting the frames it receives."""
+    """One WebSocket client on a video, collecting the frames it receives.
+
+    Viewers-panel updates are kept apart (in `panels`) from the other frames, and no frame is
+    lost while a method waits for one of the other kind.
+    """
 
     def __init__(self, socket):
         self.socket = socket
         self.panels: list[str] = []  # viewers-panel frames, kept apart from the others
+        self._unread: deque[str] = deque()  # other frames that arrived while waiting for a panel
 
     async def post(self, body="Hello", at=1000, **extra):
         """Send the annotate form as hx-ws does: the form values plus headers."""
@@ -44,13 +55,14 @@ class Viewer:
                  "headers": {"HX-Request": "true"}}
         await self.socket.send(json.dumps(frame))
 
-    async def frame(self, timeout: float = 5) -> str:
+    async def frame(self, timeout: float = 10) -> str:
         """The next frame the server pushes, other than a viewers-panel update."""
-        while True:
-            frame = await asyncio.wait_for(self.socket.recv(), timeout)
-            if 'hx-target="#user-list"' not in frame:
-                return frame
-            self.panels.append(frame)
+        if self._unread:
+            return self._unread.popleft()
+        async with asyncio.timeout(timeout):
+            while is_panel(frame := await self.socket.recv()):
+                self.panels.append(frame)
+        return frame
 
     async def panel_showing(self, *needles: str, without: tuple[str, ...] = (),
                             timeout: float = 10) -> str:
@@ -58,25 +70,63 @@ class Viewer:
         def matches(panel: str) -> bool:
             return all(n in panel for n in needles) and not any(n in panel for n in without)
 
-        async def wait() -> str:
-            while True:
-                if self.panels and matches(self.panels[-1]):
-                    return self.panels[-1]
+        async with asyncio.timeout(timeout):
+            while not (self.panels and matches(self.panels[-1])):
                 frame = await self.socket.recv()
-                if 'hx-target="#user-list"' in frame:
-                    self.panels.append(frame)
-        return await asyncio.wait_for(wait(), timeout)
+                (self.panels if is_panel(frame) else self._unread).append(frame)
+        return self.panels[-1]
 
-    async def frames_until(self, needle: str, timeout: float = 5) -> list[str]:
+    async def joined(self, timeout: float = 10) -> None:
+        """Wait until the server has joined this viewer to the video, so it hears every broadcast.
+
+        The socket opens before the server subscribes it; a viewers panel reaches it only
+        through that subscription, once its join replay is sent.
+        """
+        await self.panel_showing(timeout=timeout)
+
+    async def frames_until(self, needle: str, timeout: float = 10) -> list[str]:
         """Frames received up to and including the first that contains needle."""
         frames = []
-        while True:
-            frames.append(await self.frame(timeout))
-            if needle in frames[-1]:
+        async with asyncio.timeout(timeout):
+            while needle not in (frames[-1] if frames else ""):
+                frames.append(await self.frame(timeout))
+        return frames
+
+    async def frames_before(self, needle: str, timeout: float = 10) -> list[str]:
+        """The frames, viewers panels aside, that arrive before the first frame or panel with needle.
+
+        The needle marks a barrier: something caused after the action under test that reaches
+        this viewer after anything the action would have sent it (a later post on the same
+        video, or the panel that follows its join replay). So an empty list proves that nothing
+        was sent, however slow the server is.
+        """
+        frames = []
+        while self._unread:
+            if needle in (frame := self._unread.popleft()):
                 return frames
+            frames.append(frame)
+        async with asyncio.timeout(timeout):
+            while needle not in (frame := await self.socket.recv()):
+                (self.panels if is_panel(frame) else frames).append(frame)
+        if is_panel(frame):
+            self.panels.append(frame)
+        return frames
+
+    async def replay(self, timeout: float = 10) -> list[str]:
+        """Every frame of the join replay: all that comes before the first viewers panel.
+
+        During its join a channel holds back every broadcast, panels included, until the replay
+        is sent, so no panel can overtake a replay frame. Call it before any panel was read.
+        """
+        assert not self.panels, "a panel was read already: the replay's end is behind us"
+        return await self.frames_before('hx-target="#user-list"', timeout)
 
     async def silent(self, wait: float = 0.5) -> bool:
-        """True when nothing arrives for a while."""
+        """True when nothing arrives for `wait` seconds.
+
+        On its own this proves nothing (a frame could arrive later): use it only after a
+        barrier, or use `frames_before` instead.
+        """
         try:
             await self.frame(wait)
         except TimeoutError:

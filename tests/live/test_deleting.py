@@ -5,6 +5,7 @@ import time
 import pytest
 
 from app import multimedia
+from app.live import fragments
 from tests.factories import make_annotation, make_user, make_video
 from tests.live.test_socket import annotation_ids
 
@@ -30,10 +31,12 @@ async def test_the_author_deletes_and_every_viewer_of_the_video_sees_it_go(join)
     away = await join(elsewhere, bob)
     for viewer in (author, other, guest):
         assert annotation_ids([await viewer.frame()]) == [annotation.id]  # the join replay
+    await away.joined()  # it would hear a stray removal
     await author.delete(annotation.id)
     for viewer in (author, other, guest):
         assert (await viewer.frames_until(removal(annotation)))[-1] == removal(annotation)
-    assert await away.silent()
+    await away.post("Meanwhile, elsewhere")  # broadcast after the removal was
+    assert await away.frames_before("Meanwhile, elsewhere") == [fragments.posted()]
     assert await multimedia.list_annotations(video.id) == []
 
 
@@ -64,9 +67,11 @@ async def test_a_refused_delete_is_explained_to_the_requester_only_and_nothing_c
     await requester.delete(annotation.id)
     error = await requester.frame()
     assert 'hx-target="#live-error"' in error and message in error
-    assert await author.silent()
     assert await multimedia.list_annotations(video.id) == [annotation]
     assert annotation_ids([await (await join(video)).frame()]) == [annotation.id]
+    await author.post("Still mine")  # broadcast after any removal the refusal could have sent
+    assert await author.frames_before("Still mine") == [fragments.posted()]
+    await requester.frames_until("Still mine")
     await requester.delete(annotation.id)  # the socket stays open, and the answer stays no
     assert message in await requester.frame()
 
@@ -111,10 +116,9 @@ async def test_a_viewer_away_during_a_deletion_has_it_removed_when_it_rejoins(jo
     newer = await make_annotation(owner, video, "newer", at=500)
 
     back = await join(video, last_seen_id=gone.id, since=since)
-    frames = [await back.frame(), await back.frame()]
-    assert annotation_ids(frames) == [newer.id]  # the deleted one is not replayed
+    frames = await back.replay()
+    assert len(frames) == 2 and annotation_ids(frames) == [newer.id]  # gone is not replayed
     assert removal(gone) in frames[1] and removal(kept) not in "".join(frames)
-    assert await back.silent()
 
 
 async def test_a_deleted_annotation_is_not_replayed_to_a_new_viewer(join):
@@ -124,8 +128,8 @@ async def test_a_deleted_annotation_is_not_replayed_to_a_new_viewer(join):
     kept = await make_annotation(owner, video, "kept", at=2000)
     await multimedia.delete_annotation(owner, gone.id)
     viewer = await join(video)
-    assert annotation_ids([await viewer.frame()]) == [kept.id]
-    assert await viewer.silent()  # and no removals: it never had the deleted one
+    replay = await viewer.replay()
+    assert len(replay) == 1 and annotation_ids(replay) == [kept.id]  # no removal: it never had it
 
 
 async def test_a_rejoin_hears_only_of_deletions_since_its_cursor_or_of_all_without_one(join):
@@ -135,7 +139,7 @@ async def test_a_rejoin_hears_only_of_deletions_since_its_cursor_or_of_all_witho
     await multimedia.delete_annotation(owner, gone.id)
     # A page rendered well after the deletion already lacks it: nothing to remove.
     later_page = await join(video, last_seen_id=gone.id, since=now_ms() + 10 * 60_000)
-    assert await later_page.silent()
+    assert await later_page.replay() == []
     # A client with no cursor (a bot) hears of every deletion among the ids it holds.
     bot = await join(video, last_seen_id=gone.id)
     assert await bot.frame() == removal(gone)
@@ -151,5 +155,7 @@ async def test_a_deletion_during_the_join_replay_reaches_the_joining_viewer(join
     assert annotations[0].id in annotation_ids([first])
     await deleter.delete(annotations[0].id)  # lands during the rest of the replay, or after it
     frames = [first, *await viewer.frames_until(removal(annotations[0]))]
+    await deleter.post("After the deletion")  # reaches the viewer after anything still owed
+    frames += await viewer.frames_before("After the deletion")
     assert annotation_ids(frames) == [a.id for a in annotations]  # each once, then the removal
-    assert await viewer.silent()
+    assert frames[-1] == removal(annotations[0])

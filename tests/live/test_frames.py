@@ -21,9 +21,19 @@ class Transport(asyncio.Transport):
     def __init__(self) -> None:
         super().__init__()
         self.written: list[bytes] = []
+        self._grew = asyncio.Event()
 
     def write(self, data: bytes) -> None:
         self.written.append(bytes(data))
+        self._grew.set()
+
+    async def until_written(self, count: int, timeout: float = 5) -> list[bytes]:
+        """Wait until `count` writes were made; return them all."""
+        async with asyncio.timeout(timeout):
+            while len(self.written) < count:
+                self._grew.clear()
+                await self._grew.wait()
+        return self.written
 
     def is_closing(self) -> bool:
         return False
@@ -125,9 +135,7 @@ async def test_the_outbox_writes_a_broadcast_at_once_and_queues_it_while_paused(
     assert [text_of(written) for written in transport.written] == ["first"]
     protocol.pause_writing()
     outbox.push({"type": "websocket.send", "text": "second"}, text_frame(b"second"))
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # one turn: the drain task reaches uvicorn's paused send, and waits
     assert len(transport.written) == 1
     protocol.resume_writing()
-    for _ in range(5):
-        await asyncio.sleep(0)
-    assert [text_of(written) for written in transport.written] == ["first", "second"]
+    assert [text_of(written) for written in await transport.until_written(2)] == ["first", "second"]

@@ -12,10 +12,20 @@ class PausableSocket:
         self.sent: list[dict] = []
         self.writable = asyncio.Event()
         self.writable.set()
+        self._grew = asyncio.Event()
 
     async def send(self, event: dict) -> None:
         await self.writable.wait()
         self.sent.append(event)
+        self._grew.set()
+
+    async def until_sent(self, count: int, timeout: float = 5) -> list[dict]:
+        """Wait until `count` events were sent; return them all."""
+        async with asyncio.timeout(timeout):
+            while len(self.sent) < count:
+                self._grew.clear()
+                await self._grew.wait()
+        return self.sent
 
 
 def text(n: int) -> dict:
@@ -36,12 +46,10 @@ async def test_a_paused_socket_queues_within_the_limit_and_gets_everything_in_or
     outbox = Outbox(socket.send, limit=4)
     for n in range(4):
         outbox.push(text(n))
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # one turn: the drain task runs up to the paused send, and waits there
     assert socket.sent == []
     socket.writable.set()
-    for _ in range(10):
-        await asyncio.sleep(0)
-    assert socket.sent == [text(n) for n in range(4)]
+    assert await socket.until_sent(4) == [text(n) for n in range(4)]
     assert not outbox.closed
 
 
@@ -53,10 +61,10 @@ async def test_past_the_limit_the_queue_is_dropped_and_the_socket_closed_to_reco
         outbox.push(text(n))
     assert outbox.closed
     socket.writable.set()
-    for _ in range(10):
-        await asyncio.sleep(0)
-    assert socket.sent == [{"type": "websocket.close", "code": OVERFLOW_CODE,
-                            "reason": "Too far behind; reconnect to catch up"}]
+    assert await socket.until_sent(1) == [{"type": "websocket.close", "code": OVERFLOW_CODE,
+                                           "reason": "Too far behind; reconnect to catch up"}]
     outbox.push(text(9))
+    # One turn runs any task that push started before this test resumes (asyncio runs ready
+    # callbacks in order), and a send there would not suspend: so nothing more means none.
     await asyncio.sleep(0)
     assert len(socket.sent) == 1  # nothing after the close

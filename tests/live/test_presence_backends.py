@@ -9,12 +9,14 @@ from app.devservices.redis_server import RedisServer
 from app.live.hub import Hub
 from app.live.presence import Presence, viewers_panel
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
+from tests.diagnostics import watch_log
 
 
 @pytest.fixture(scope="module")
 def redis_url():
     """A real redis-server for this module."""
     with RedisServer() as server:
+        watch_log("redis", server.log_path)
         yield server.url
 
 
@@ -76,19 +78,38 @@ async def test_clear_removes_this_nodes_entries(backend):
     assert await backend.entries("videos:1") == []
 
 
+async def expiry_of(expired, key: str) -> None:
+    """Wait until Redis announces, on the subscribed expiry events, that the key expired."""
+    async with asyncio.timeout(20):
+        while True:
+            message = await expired.get_message(ignore_subscribe_messages=True, timeout=20)
+            if message and message["data"].decode() == key:
+                return
+
+
 async def test_a_node_whose_heartbeat_stops_has_its_entries_expire(redis_url):
     client = Redis.from_url(redis_url)
-    await client.flushall()
-    alive = RedisPresenceBackend(client, "alive", ttl=1)
-    crashed = RedisPresenceBackend(client, "crashed", ttl=1)
-    await alive.track("videos:9", "a1", 1)
-    await crashed.track("videos:9", "c1", 2)
-    assert len(await alive.entries("videos:9")) == 2
-    for _ in range(6):  # only "alive" keeps beating
-        await asyncio.sleep(0.5)
+    expired = client.pubsub()
+    try:
+        await client.flushall()
+        await client.config_set("notify-keyspace-events", "Ex")  # announce every expired key
+        await expired.subscribe("__keyevent@0__:expired")
+        alive = RedisPresenceBackend(client, "alive", ttl=30)
+        crashed = RedisPresenceBackend(client, "crashed", ttl=1)
+        await alive.track("videos:9", "a1", 1)
+        await crashed.track("videos:9", "c1", 2)
+        assert len(await alive.entries("videos:9")) == 2
+        await expiry_of(expired, crashed._key("videos:9", "crashed"))  # it never beats again
+        assert await alive.entries("videos:9") == [("a1", 1)]
+        assert await client.smembers(alive._nodes_key("videos:9")) == {b"alive"}
+        # A beat rewrites the node's entries with a fresh expiry, even once they are gone.
+        await client.delete(alive._key("videos:9", "alive"))
         await alive.heartbeat()
-    assert await alive.entries("videos:9") == [("a1", 1)]
-    await client.aclose()
+        assert await alive.entries("videos:9") == [("a1", 1)]
+        assert 0 < await client.ttl(alive._key("videos:9", "alive")) <= 30
+    finally:
+        await expired.aclose()
+        await client.aclose()
 
 
 def test_the_panel_lists_each_user_once_with_tabs_sorted_and_counts_guests():

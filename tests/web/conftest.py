@@ -10,8 +10,16 @@ from litestar.testing import TestClient
 from app import multimedia
 from app.main import create_app
 from app.settings import Settings
+from app.templating import TEMPLATE_CONFIG
 from tests.conftest import sign_in
 from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def template_reloading_restored(monkeypatch):
+    """Every create_app sets whether templates reload (off in production): put it back after."""
+    engine = TEMPLATE_CONFIG.engine_instance.engine
+    monkeypatch.setattr(engine, "auto_reload", engine.auto_reload)
 
 
 @pytest.fixture

@@ -65,14 +65,19 @@ def test_a_production_app_freezes_what_startup_loaded_and_times_full_collections
         assert gc.get_threshold() == thresholds  # the timer stopped with the app
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def test_a_development_app_leaves_the_collector_alone():
     thresholds = gc.get_threshold()
     gc.unfreeze()
-    with TestClient(app=create_app(Settings.from_env()), base_url="http://testserver.local"):
-        assert gc.get_freeze_count() == 0
-        assert gc.get_threshold() == thresholds
+    try:
+        with TestClient(app=create_app(Settings.from_env()), base_url="http://testserver.local"):
+            assert gc.get_freeze_count() == 0
+            assert gc.get_threshold() == thresholds
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 def test_the_full_collection_period_is_read_from_the_environment():

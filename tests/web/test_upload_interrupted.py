@@ -49,24 +49,33 @@ def raw_upload(server, browser, body: bytes, content_type: str, length: int) -> 
     return sock
 
 
+def received(sock: socket.socket) -> bytes:
+    """The next bytes from the socket (each read bounded by its timeout), never an early end."""
+    data = sock.recv(65536)
+    assert data, "the server closed the connection before the response was complete"
+    return data
+
+
 def read_response(sock: socket.socket) -> str:
     """Read one HTTP response (head and Content-Length body) from the socket."""
     data = b""
     while b"\r\n\r\n" not in data:
-        data += sock.recv(65536)
+        data += received(sock)
     head, _, body = data.partition(b"\r\n\r\n")
     length = int(re.search(rb"content-length: (\d+)", head, re.I).group(1))
     while len(body) < length:
-        body += sock.recv(65536)
+        body += received(sock)
     return (head + b"\r\n\r\n" + body).decode("utf-8", "replace")
 
 
-def wait_for(check, timeout: float = 15) -> bool:
+def wait_for(check, timeout: float = 20) -> bool:
     """Poll check until it holds or the timeout passes; return whether it held."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return True
+        # Pacing between looks at the disk: the server announces nothing about its files, so
+        # the test checks the condition itself, a few times a second until the bound.
         time.sleep(0.05)
     return False
 
