@@ -1,6 +1,7 @@
 """Two app nodes on a real PostgreSQL and a real Redis, all started and stopped by the tests."""
 
 import asyncio
+import contextlib
 import os
 import re
 import subprocess
@@ -13,36 +14,56 @@ import pytest
 from websockets.asyncio.client import connect
 
 from app.devservices import PostgresCluster, RedisServer
+from app.redis_client import connect_redis
+from tests.diagnostics import watch_log
 from tests.factories import PASSWORD, unique_username
 from tests.live.conftest import Viewer
 from tests.server import ROOT, AppServer
 
-NODE_ENV = {"ANNOTATION_BURST": "5", "ANNOTATION_PER_SECOND": "1", "PRESENCE_TTL": "3",
+# A rate of 0 never refills the bucket, so a rate-limit test has no hidden time budget.
+NODE_ENV = {"ANNOTATION_BURST": "5", "ANNOTATION_PER_SECOND": "0", "PRESENCE_TTL": "3",
             "PRESENCE_HEARTBEAT": "0.5", "SECRET_KEY": "cluster-test-secret"}
-PING = ("--ws-ping-interval", "1", "--ws-ping-timeout", "2")
 
 
 class Cluster:
-    """PostgreSQL, Redis and two app nodes sharing them."""
+    """PostgreSQL, Redis and two app nodes sharing them; a failed start stops what had started."""
 
     def __init__(self, tmp_root) -> None:
-        self.postgres = PostgresCluster().start()
-        self.redis = RedisServer().start()
+        self._started = contextlib.ExitStack()
+        try:
+            self._start(tmp_root)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, tmp_root) -> None:
+        self.postgres = PostgresCluster()
+        self._started.callback(self.postgres.close)
+        watch_log("postgres", self.postgres.log_path)
+        self.postgres.start()
+        self.redis = RedisServer()
+        self._started.callback(self.redis.stop)
+        watch_log("redis", self.redis.log_path)
+        self.redis.start()
         env = {**NODE_ENV, "DATABASE_URL": self.postgres.url, "REDIS_URL": self.redis.url,
                "MEDIA_DIR": str(tmp_root / "cluster-media")}
-        subprocess.run([sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
-                       cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
-        subprocess.run([sys.executable, "-m", "app.seed"], cwd=ROOT, env={**os.environ, **env},
-                       check=True, capture_output=True)
-        self.a = AppServer({**env, "NODE_ID": "node-a"}, extra_args=PING).start()
-        self.b = AppServer({**env, "NODE_ID": "node-b"}, extra_args=PING).start()
+        for command in (["piccolo.main", "migrations", "forwards", "all"], ["app.seed"]):
+            result = subprocess.run([sys.executable, "-m", *command], cwd=ROOT,
+                                    env={**os.environ, **env}, capture_output=True, text=True,
+                                    timeout=120)
+            assert result.returncode == 0, f"{command} failed:\n{result.stdout}{result.stderr}"
+        self.a = self.start_node({**env, "NODE_ID": "node-a"})
+        self.b = self.start_node({**env, "NODE_ID": "node-b"})
+
+    def start_node(self, env: dict[str, str], workers: int = 1) -> AppServer:
+        """Start an app server on these services; it is stopped with the cluster."""
+        node = AppServer(env, workers=workers)
+        self._started.callback(node.stop)
+        return node.start()
 
     def close(self) -> None:
-        """Stop every process and remove PostgreSQL's folder."""
-        for node in (self.a, self.b):
-            node.stop()
-        self.redis.stop()
-        self.postgres.close()
+        """Stop every process (the nodes first) and remove PostgreSQL's folder."""
+        self._started.close()
 
     async def query(self, sql: str, *args):
         """Run a query against the cluster's database directly."""
@@ -57,47 +78,71 @@ class Cluster:
 def cluster(tmp_root):
     """The running cluster, shared by the cluster tests."""
     running = Cluster(tmp_root)
-    yield running
-    running.close()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture
+async def redis(cluster):
+    """A client of the cluster's Redis (retrying on a dropped connection, as the app's does)."""
+    client = connect_redis(cluster.redis.url)
+    yield client
+    await client.aclose()
 
 
 class Browser:
     """An HTTP client with cookies, driving the real forms like a person would."""
 
     def __init__(self, node: AppServer) -> None:
-        self.client = httpx.Client(base_url=node.url, follow_redirects=True)
+        self.client = httpx.AsyncClient(base_url=node.url, follow_redirects=True, timeout=30)
 
     def on(self, node: AppServer) -> "Browser":
         """Point this browser, cookies and all, at another node."""
         self.client.base_url = node.url
         return self
 
-    def submit(self, path: str, data: dict) -> httpx.Response:
+    async def submit(self, path: str, data: dict) -> httpx.Response:
         """Post a form with its CSRF token."""
         if "csrftoken" not in self.client.cookies:
-            self.client.get("/sign-in")
-        return self.client.post(path, data={**data, "_csrf_token": self.client.cookies["csrftoken"]})
+            await self.client.get("/sign-in")
+        return await self.client.post(
+            path, data={**data, "_csrf_token": self.client.cookies["csrftoken"]})
 
-    def register(self, prefix: str) -> str:
+    async def register(self, prefix: str) -> str:
         """Register and sign in; return the username."""
         username = unique_username(prefix)
-        self.submit("/register", {"name": prefix.title(), "username": username, "password": PASSWORD})
+        await self.submit("/register", {"name": prefix.title(), "username": username,
+                                        "password": PASSWORD})
         return username
 
-    def create_video(self, title: str = "Cluster video") -> int:
+    async def create_video(self, title: str = "Cluster video") -> int:
         """Create a video and return its id."""
-        page = self.submit("/manage/videos", {"title": title, "description": "",
-                                              "url": "https://youtu.be/dQw4w9WgXcQ"}).text
-        return int(re.findall(r'href="/watch/(\d+)-', page)[0])
+        page = await self.submit("/manage/videos", {"title": title, "description": "",
+                                                    "url": "https://youtu.be/dQw4w9WgXcQ"})
+        return int(re.findall(r'href="/watch/(\d+)-', page.text)[0])
 
-    def socket_url(self, node: AppServer, video_id: int) -> str:
+    async def socket_url(self, node: AppServer, video_id: int) -> str:
         """The socket URL the watch page on that node embeds (token included when signed in)."""
-        page = self.on(node).client.get(f"/watch/{video_id}").text
+        page = (await self.on(node).client.get(f"/watch/{video_id}")).text
         return node.ws_url + unescape(re.search(r'hx-ws:connect="([^"]+)"', page).group(1))
+
+    async def home_card(self, video_id: int) -> str:
+        """The video's card on the home page, following its pages (12 videos each) to find it."""
+        path: str | None = "/"
+        while path is not None:
+            page = (await self.client.get(path)).text
+            start = page.find(f'href="/watch/{video_id}-')
+            if start >= 0:
+                return page[start:page.index("</li>", start)]
+            older = re.search(r'rel="next" href="([^"]+)"', page)
+            path = unescape(older.group(1)) if older else None
+        raise AssertionError(f"video {video_id} is on no page of the home page")
 
 
 @pytest.fixture
-def browser(cluster):
+async def browser(cluster):
     """Open a fresh browser on node A."""
     opened = []
 
@@ -107,7 +152,7 @@ def browser(cluster):
 
     yield open_browser
     for item in opened:
-        item.client.close()
+        await item.client.aclose()
 
 
 @pytest.fixture
@@ -116,7 +161,7 @@ async def sockets():
     opened = []
 
     async def open_socket(url: str) -> Viewer:
-        opened.append(Viewer(await connect(url)))
+        opened.append(Viewer(await connect(url, open_timeout=30)))
         return opened[-1]
 
     yield open_socket
@@ -124,12 +169,16 @@ async def sockets():
         await viewer.close()
 
 
-async def eventually(check, timeout: float = 20, every: float = 0.2):
-    """Wait until check() is truthy (awaiting it if needed), and return its value."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = check()
-        value = await value if asyncio.iscoroutine(value) else value
-        if value or asyncio.get_running_loop().time() > deadline:
-            return value
-        await asyncio.sleep(every)
+async def eventually(check, timeout: float = 30):
+    """Poll a condition the servers expose until check() is truthy, and return its value.
+
+    It waits on the condition, not on a time: the timeout only bounds a run in which the
+    condition never comes true, and the pause between checks only paces the polling.
+    """
+    async with asyncio.timeout(timeout):
+        while True:
+            value = check()
+            value = await value if asyncio.iscoroutine(value) else value
+            if value:
+                return value
+            await asyncio.sleep(0.1)  # pacing between polls, not a wait for something
