@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import seek, sign_in, wait_live
+from tests.browser.conftest import play, seek, sign_in, wait_live
 from tests.factories import make_annotation, make_user, make_video
 
 SERIOUS = {"serious", "critical"}
@@ -116,7 +116,7 @@ async def test_the_annotation_list_announces_what_arrives_but_not_a_burst_of_the
 
     # Playback reaching one annotation reveals it alone: announced, the list not busy.
     await seek(page, 29_000)
-    await page.evaluate("document.querySelector('video').play()")
+    await play(page)
     await expect(annotations.get_by_role("listitem")).to_have_count(4)
     assert (await page.evaluate("window.reveals"))[3:] == [["At half a minute", None]]
 

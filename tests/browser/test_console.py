@@ -2,13 +2,12 @@
 
 from playwright.async_api import Page
 
-from tests.browser.conftest import sign_in, wait_live
+from tests.browser.conftest import play, sign_in, wait_live
 from tests.factories import make_user, make_video
 
 # Chromium logs most CSP refusals to the console already; the event also catches the rest.
 REPORT_CSP = """document.addEventListener('securitypolicyviolation', (e) =>
   console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));"""
-
 
 
 async def watched_page(new_page) -> tuple[Page, list[str]]:
@@ -36,11 +35,11 @@ async def test_public_and_signed_in_pages_log_no_errors(new_page, clock_url):
 
     await sign_in(page, owner.username, next_path=f"/watch/{video.id}-{video.slug}")
     await wait_live(page)
-    await page.evaluate("document.querySelector('video').play()")
-    await page.wait_for_function("document.querySelector('video').currentTime > 0")
+    await play(page)
     await page.goto("/manage/videos/new")
     await page.wait_for_load_state("networkidle")
-    await page.goto("/")
+    # The owner's own list, which holds this video whatever else the run has added.
+    await page.goto("/manage/videos")
     await page.get_by_role("link", name="Clean clock").click()  # a boosted (htmx) navigation
     await wait_live(page)
     await page.get_by_role("link", name="Browse").click()

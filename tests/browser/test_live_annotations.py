@@ -1,6 +1,7 @@
 """Live annotations between real Chromium viewers (issue 3): timing, seeking, restarts, sign-out."""
 
 import asyncio
+import contextlib
 
 import pytest
 from playwright.async_api import Page, expect
@@ -22,6 +23,15 @@ RECONNECTED = """() => {
   return seen.includes('Reconnecting…') && seen.at(-1) === 'Live';
 }"""
 ANNOTATION_IDS = "() => [...document.querySelectorAll('#annotations > li')].map(li => li.id)"
+# A page timer set now that falls due after any retry hx-ws scheduled when the socket closed
+# (its first comes 500 ms plus up to 30% jitter later): timers fire in the order they fall
+# due, so once this one has, a retry would have begun. The page's own clock orders the two,
+# however slow the machine is.
+RETRY_WINDOW = """() => { window.retryWindowOver = false;
+                         setTimeout(() => { window.retryWindowOver = true; }, 1000); }"""
+# Notes when htmx has processed the page, which its start timer does.
+NOTE_HTMX_START = """document.addEventListener('htmx:after:process', (event) => {
+  if (event.target === document.body) window.htmxStarted = true; });"""
 
 
 def watch_path(video) -> str:
@@ -141,8 +151,8 @@ async def test_signing_out_in_one_tab_shows_signed_out_in_the_other(new_page, cl
     await expect(status).to_have_attribute("data-state", "signed-out")
     await expect(second.locator("#annotate-form")).to_be_hidden()
     await expect(second.locator("[data-signed-out]")).to_be_visible()
-    # Longer than hx-ws's first reconnect delay: a retry would have shown by now.
-    await asyncio.sleep(2)
+    await second.evaluate(RETRY_WINDOW)
+    await second.wait_for_function("() => window.retryWindowOver", timeout=TIMEOUT_MS)
     assert len(sockets) == opened
     assert "Reconnecting…" not in await second.evaluate("window.statusHistory")
     await expect(status).to_contain_text("signed out")
@@ -156,16 +166,22 @@ async def test_the_page_goes_live_even_when_scripts_arrive_late(new_page, clock_
     video = await make_video(owner, title="Clock on a slow line", url=clock_url)
     await make_annotation(owner, video, "Already here", at=5000)
     page = await new_page()
+    held_until_htmx_started = []
 
-    async def slowly(route):
-        await asyncio.sleep(0.7)
+    async def after_htmx_starts(route):
+        """Serve the script only once htmx has started without it, as on a slow line."""
+        with contextlib.suppress(PlaywrightTimeout):  # then the assertion below says so
+            await page.wait_for_function("() => window.htmxStarted", timeout=TIMEOUT_MS)
+            held_until_htmx_started.append(route.request.url)
         await route.continue_()
 
+    await page.add_init_script(NOTE_HTMX_START)
     for name in late:
-        await page.route(f"**/{name}", slowly)
+        await page.route(f"**/{name}", after_htmx_starts)
     sockets = []
     page.on("websocket", lambda socket: sockets.append(socket.url))
     await page.goto(watch_path(video))
     await wait_live(page)
+    assert len(held_until_htmx_started) == len(late), held_until_htmx_started
     await expect(page.locator("#annotations > li")).to_have_count(1)
     assert len(sockets) == 1 and "last_seen_id=" in sockets[0]

@@ -4,7 +4,7 @@ import re
 
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import seek, sign_in, wait_at, wait_live
+from tests.browser.conftest import PLAYING_PAST, play, seek, sign_in, wait_at, wait_for_video, wait_live
 from tests.factories import make_annotation, make_user, make_video
 
 PAUSED = "document.querySelector('video').paused"
@@ -13,8 +13,6 @@ PAUSED = "document.querySelector('video').paused"
 SETTLED = """() => new Promise(done => { const v = document.querySelector('video');
                                          const t = v.currentTime;
                                          setTimeout(() => done(v.paused && v.currentTime === t), 150); })"""
-PLAYING_PAST = """s => { const v = document.querySelector('video');
-                         return !v.paused && v.currentTime > s; }"""
 
 
 def watch_path(video) -> str:
@@ -25,12 +23,6 @@ def watch_path(video) -> str:
 def clock(ms: int) -> str:
     """m:ss, as the page shows a moment under an hour."""
     return f"{ms // 60_000}:{ms // 1000 % 60:02d}"
-
-
-async def play(page: Page, past_seconds: float = 0) -> None:
-    """Start the video and wait until it plays beyond a moment."""
-    await page.evaluate("document.querySelector('video').play()")
-    await page.wait_for_function(PLAYING_PAST, arg=past_seconds)
 
 
 async def video_time(page: Page) -> float:
@@ -108,9 +100,9 @@ async def test_space_plays_and_pauses_and_c_focuses_the_box_without_typing_a_c(n
     await wait_live(page)
 
     await page.keyboard.press(" ")
-    await page.wait_for_function(PLAYING_PAST, arg=0)
+    await wait_for_video(page, PLAYING_PAST, 0)
     await page.keyboard.press(" ")
-    await page.wait_for_function(PAUSED)
+    await wait_for_video(page, PAUSED)
 
     box = page.locator("#annotation-body")
     await page.keyboard.press("c")
@@ -158,7 +150,7 @@ async def test_focusing_the_box_pauses_and_pins_the_moment_and_posting_resumes(n
 
     box = page.locator("#annotation-body")
     await box.click()
-    await page.wait_for_function(SETTLED)
+    await wait_for_video(page, SETTLED)
     pinned_ms = await video_ms(page)
     await expect(box).to_have_accessible_name(f"Comment at {clock(pinned_ms)} · video paused")
     await page.keyboard.type("Pinned where I started typing")
@@ -173,15 +165,15 @@ async def test_focusing_the_box_pauses_and_pins_the_moment_and_posting_resumes(n
     # After a post the box keeps focus and the video plays on; typing again pauses and pins
     # the new moment, and sending resumes playback.
     await expect(box).to_be_focused()
-    await page.wait_for_function(PLAYING_PAST, arg=0)
+    await wait_for_video(page, PLAYING_PAST, 0)
     await page.keyboard.type("Then once more")
-    await page.wait_for_function(SETTLED)
+    await wait_for_video(page, SETTLED)
     second_ms = await video_ms(page)
     await expect(box).to_have_accessible_name(f"Comment at {clock(second_ms)} · video paused")
     await page.keyboard.press("Control+Enter")
     again = page.locator("#annotations > li", has_text="Then once more")
     await expect(again).to_have_attribute("data-at", str(second_ms))
-    await page.wait_for_function(PLAYING_PAST, arg=second_ms / 1000 + 0.5)
+    await wait_for_video(page, PLAYING_PAST, second_ms / 1000 + 0.5)
     await expect(box).to_have_accessible_name(re.compile(r"^Comment at 0:\d\d$"))
 
 
@@ -203,7 +195,7 @@ async def test_a_viewer_can_turn_pausing_off_and_it_stays_off(new_page, clock_ur
     await page.locator("#annotation-body").click()
     focused_at = await video_time(page)
     await page.keyboard.type("Still rolling")
-    await page.wait_for_function(PLAYING_PAST, arg=focused_at + 1)
+    await wait_for_video(page, PLAYING_PAST, focused_at + 1)
     await page.keyboard.press("Control+Enter")
     posted = page.locator("#annotations > li", has_text="Still rolling")
     await expect(posted).to_be_attached()

@@ -4,7 +4,7 @@ import re
 
 from playwright.async_api import expect
 
-from tests.browser.conftest import CLOCK, sign_in, wait_at
+from tests.browser.conftest import CLOCK, seek, sign_in, wait_live
 from tests.factories import make_user
 
 
@@ -21,8 +21,8 @@ async def test_an_uploaded_clip_plays_and_seeks_from_its_generated_name(new_page
     await page.get_by_role("link", name="Uploaded clock").click()
     video = page.locator("video")
     await expect(video).to_have_attribute("src", re.compile(r"^/media/[0-9a-f]{32}\.webm$"))
-    await page.evaluate("window.videologuePlayer.seekTo(30000)")
-    await wait_at(page, 30)  # seeking into an uploaded file needs Range on it too
+    await wait_live(page)  # the player shim has taken this page over
+    await seek(page, 30_000)  # seeking into an uploaded file needs Range on it too
 
 
 async def test_a_file_that_is_not_video_is_refused_beside_the_field(new_page, tmp_path):
