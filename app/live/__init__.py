@@ -4,17 +4,16 @@ import logging
 
 from litestar import Litestar
 
-from app.live.channel import SIGNED_OUT, VIDEO_DELETED
-from app.live.service import LiveService
+from app.live.node import LiveService
 from app.live.socket import live_video_id, video_socket
-from app.live.topics import Message, user_topic, video_topic
+from app.live.wire import CLOSE, SIGNED_OUT, VIDEO_DELETED, Broadcast, user_topic, video_topic
 
 log = logging.getLogger("videologue.live")
 
 
 async def disconnect_user(app: Litestar, user_id: int) -> None:
     """Close every open socket of the user, on every node."""
-    await app.state.live.publish(user_topic(user_id), Message("close", *SIGNED_OUT))
+    await app.state.live.publish(user_topic(user_id), Broadcast(CLOSE, close=SIGNED_OUT))
 
 
 async def close_video(app: Litestar, video_id: int) -> None:
@@ -24,7 +23,7 @@ async def close_video(app: Litestar, video_id: int) -> None:
     is told so when they next post.
     """
     try:
-        await app.state.live.publish(video_topic(video_id), Message("close", *VIDEO_DELETED))
+        await app.state.live.publish(video_topic(video_id), Broadcast(CLOSE, close=VIDEO_DELETED))
     except Exception:
         log.warning("closing the sockets of deleted video %s failed", video_id, exc_info=True)
 

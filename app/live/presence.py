@@ -5,31 +5,25 @@ import logging
 from collections import Counter, defaultdict
 
 from app import accounts
-from app.live.hub import Hub
-from app.live.topics import Message
+from app.live.presence_backends import Entry, LocalPresenceBackend, RedisPresenceBackend
+from app.live.pubsub.hub import Hub, PubSub
+from app.live.wire import PRESENCE, PRESENCE_CHANGED, Broadcast, partial, presence_topic, topic_of_presence
 from app.templating import render_partial
 
 log = logging.getLogger("videologue.live")
-CHANGED = "presence_changed"
-CHANGES_SUFFIX = ":presence"
 # Viewers per coalescing window: past it, a topic's window grows with its local audience, so
 # the panel costs each node about the same sends per second however many watch.
 PANEL_AUDIENCE = 1000
 
 
-def changes_topic(topic: str) -> str:
-    """Where a topic's presence changes are announced: to the trackers alone, not every viewer."""
-    return topic + CHANGES_SUFFIX
-
-
-def viewers_panel(entries: list[tuple[str, int | None]], usernames: dict[int, str]) -> str:
+def viewers_panel(entries: list[Entry], usernames: dict[int, str]) -> str:
     """The viewers panel: each signed-in user once with their tab count, then the guests."""
     tabs = Counter(user_id for _, user_id in entries if user_id in usernames)
     viewers = sorted(({"username": usernames[uid], "count": n} for uid, n in tabs.items()),
                      key=lambda viewer: viewer["username"].lower())
     guests = sum(1 for _, user_id in entries if user_id is None)
     html = render_partial("watch/_user_list.html", viewers=viewers, guests=guests)
-    return f'<hx-partial hx-target="#user-list" hx-swap="outerHTML">{html}</hx-partial>'
+    return partial("#user-list", "outerHTML", html)
 
 
 class Presence:
@@ -41,8 +35,8 @@ class Presence:
     The window widens with the audience (see `window`), so it costs no more sends per second.
     """
 
-    def __init__(self, backend, hub: Hub, pubsub, coalesce: float, heartbeat: float) -> None:
-        # pubsub (the LiveService): subscribe/unsubscribe a member to a topic on every node, publish.
+    def __init__(self, backend: LocalPresenceBackend | RedisPresenceBackend, hub: Hub, pubsub: PubSub,
+                 coalesce: float, heartbeat: float) -> None:
         self.backend, self._hub, self._pubsub = backend, hub, pubsub
         self._coalesce, self._heartbeat_every = coalesce, heartbeat
         self._local: defaultdict[str, int] = defaultdict(int)
@@ -70,7 +64,7 @@ class Presence:
         """Add a connection and announce the change."""
         self._local[topic] += 1
         if self._local[topic] == 1:
-            await self._pubsub.subscribe(changes_topic(topic), self)
+            await self._pubsub.subscribe(presence_topic(topic), self)
         try:
             await self.backend.track(topic, connection_id, user_id)
             await self._announce(topic)
@@ -83,7 +77,7 @@ class Presence:
         if self._local[topic] <= 0:
             del self._local[topic]
             self._last.pop(topic, None)
-            await self._pubsub.unsubscribe(changes_topic(topic), self)
+            await self._pubsub.unsubscribe(presence_topic(topic), self)
         try:
             await self.backend.untrack(topic, connection_id)
             await self._announce(topic)
@@ -98,12 +92,12 @@ class Presence:
                 for topic, entries in found.items()}
 
     async def _announce(self, topic: str) -> None:
-        await self._pubsub.publish(changes_topic(topic), Message(CHANGED, 0))
+        await self._pubsub.publish(presence_topic(topic), Broadcast(PRESENCE_CHANGED))
 
-    def receive(self, topic: str, message: Message) -> None:
-        """React to a change announced by any node (on the topic's changes topic)."""
-        if message.kind == CHANGED:
-            self._schedule(topic.removesuffix(CHANGES_SUFFIX), force=True)
+    def receive(self, topic: str, broadcast: Broadcast) -> None:
+        """React to a change announced by any node (on the topic's presence topic)."""
+        if broadcast.kind == PRESENCE_CHANGED:
+            self._schedule(topic_of_presence(topic), force=True)
 
     def window(self, topic: str) -> float:
         """Seconds a change waits for others before the panel is rendered: longer for big rooms."""
@@ -131,7 +125,7 @@ class Presence:
         html = viewers_panel(entries, {uid: user.username for uid, user in users.items()})
         if force or html != self._last.get(topic):
             self._last[topic] = html
-            self._hub.deliver(topic, Message("presence", 0, html))
+            self._hub.deliver(topic, Broadcast(PRESENCE, html))
 
     async def _beat(self) -> None:
         while True:

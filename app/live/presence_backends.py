@@ -4,6 +4,8 @@ from collections import defaultdict
 
 from redis.asyncio import Redis
 
+from app.live.wire import presence_key, presence_nodes_key
+
 Entry = tuple[str, int | None]  # (connection id, user id or None for a guest)
 
 
@@ -49,12 +51,6 @@ class RedisPresenceBackend:
         # This node's own entries, kept so a heartbeat can rewrite them after Redis restarts.
         self._local: defaultdict[str, dict[str, str]] = defaultdict(dict)
 
-    def _key(self, topic: str, node: str) -> str:
-        return f"videologue:presence:{topic}:{node}"
-
-    def _nodes_key(self, topic: str) -> str:
-        return f"videologue:presence-nodes:{topic}"
-
     async def track(self, topic: str, connection_id: str, user_id: int | None) -> None:
         """Record one open connection of this node on a topic."""
         self._local[topic][connection_id] = "" if user_id is None else str(user_id)
@@ -63,10 +59,10 @@ class RedisPresenceBackend:
     async def _write(self, entries: dict[str, dict[str, str]]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:
             for topic, fields in entries.items():
-                key = self._key(topic, self._node)
+                key = presence_key(topic, self._node)
                 pipe.hset(key, mapping=fields)
                 pipe.expire(key, self._ttl)
-                pipe.sadd(self._nodes_key(topic), self._node)
+                pipe.sadd(presence_nodes_key(topic), self._node)
             await pipe.execute()
 
     async def untrack(self, topic: str, connection_id: str) -> None:
@@ -74,19 +70,19 @@ class RedisPresenceBackend:
         self._local[topic].pop(connection_id, None)
         if not self._local[topic]:
             del self._local[topic]
-        await self._redis.hdel(self._key(topic, self._node), connection_id)
+        await self._redis.hdel(presence_key(topic, self._node), connection_id)
 
     async def entries(self, topic: str) -> list[Entry]:
         """Every live connection on the topic, across all nodes whose heartbeat is fresh."""
-        nodes = [n.decode() for n in await self._redis.smembers(self._nodes_key(topic))]
+        nodes = [n.decode() for n in await self._redis.smembers(presence_nodes_key(topic))]
         async with self._redis.pipeline(transaction=False) as pipe:
             for node in nodes:
-                pipe.hgetall(self._key(topic, node))
+                pipe.hgetall(presence_key(topic, node))
             hashes = await pipe.execute()
         entries: list[Entry] = []
         for node, fields in zip(nodes, hashes, strict=True):
             if not fields:  # expired (a crashed node) or empty: stop looking there
-                await self._redis.srem(self._nodes_key(topic), node)
+                await self._redis.srem(presence_nodes_key(topic), node)
             for connection_id, user_id in fields.items():
                 entries.append((connection_id.decode(), int(user_id) if user_id else None))
         return entries
@@ -95,13 +91,13 @@ class RedisPresenceBackend:
         """Every live connection on each of these topics, in two round trips whatever their number."""
         async with self._redis.pipeline(transaction=False) as pipe:
             for topic in topics:
-                pipe.smembers(self._nodes_key(topic))
+                pipe.smembers(presence_nodes_key(topic))
             node_sets = await pipe.execute()
         keys = [(topic, node.decode()) for topic, nodes in zip(topics, node_sets, strict=True)
                 for node in nodes]
         async with self._redis.pipeline(transaction=False) as pipe:
             for topic, node in keys:
-                pipe.hgetall(self._key(topic, node))
+                pipe.hgetall(presence_key(topic, node))
             hashes = await pipe.execute()
         found: dict[str, list[Entry]] = {topic: [] for topic in topics}
         # Expired hashes (a crashed node) read as empty; entries() prunes them from the node sets.
@@ -120,4 +116,4 @@ class RedisPresenceBackend:
         topics = list(self._local)
         self._local.clear()
         if topics:
-            await self._redis.delete(*(self._key(topic, self._node) for topic in topics))
+            await self._redis.delete(*(presence_key(topic, self._node) for topic in topics))

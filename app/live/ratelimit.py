@@ -2,9 +2,12 @@
 
 import logging
 import time
+from typing import Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from app.live.wire import rate_key
 
 log = logging.getLogger("videologue.live")
 
@@ -21,6 +24,13 @@ redis.call('HSET', KEYS[1], 'tokens', tokens, 'at', now)
 redis.call('EXPIRE', KEYS[1], rate > 0 and math.ceil(burst / rate) + 1 or 86400)
 return taken
 """
+
+
+class RateLimiter(Protocol):
+    """Decides whether a user may post now."""
+
+    async def allow(self, user_id: int) -> bool:
+        """Take a token from the user's bucket, if there is one."""
 
 
 class LocalRateLimiter:
@@ -56,7 +66,7 @@ class RedisRateLimiter:
     async def allow(self, user_id: int) -> bool:
         """Take a token from the user's shared bucket, if there is one."""
         try:
-            taken = await self._take(keys=[f"videologue:rate:{user_id}"],
+            taken = await self._take(keys=[rate_key(user_id)],
                                      args=[self._burst, self._rate, time.time()])
         except (RedisError, OSError):
             log.warning("rate limit store unreachable; limiting on this node alone")

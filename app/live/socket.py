@@ -8,18 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 from litestar.types import Receive, Scope, Send
 
 from app import accounts, multimedia
-from app.live.channel import SIGNED_OUT, VideoChannel
-from app.live.events import handle_frame
-from app.live.outbox import Outbox
+from app.live.channel import Node, VideoChannel
+from app.live.transport.outbox import Outbox
+from app.live.wire import BAD_TOKEN, FOREIGN_ORIGIN, SERVER_ERROR, SIGNED_OUT, UNKNOWN_VIDEO, Close
 
 log = logging.getLogger("videologue.live")
-
-# Outside hx-ws's reconnect codes, so a refused page does not retry forever.
-BAD_TOKEN = (4401, "Your session expired — sign in again")
-FOREIGN_ORIGIN = (4403, "This socket only serves this site's pages")
-UNKNOWN_VIDEO = (4404, "No such video")
 BAD_FRAME_TYPE = "Send text frames only."
-SERVER_ERROR = (1011, "Something went wrong on our side; reconnecting")
 _PATH = re.compile(r"/live/videos/(\d{1,19})/?")
 
 
@@ -41,21 +35,21 @@ def _param(query: dict[str, list[str]], name: str) -> str:
     return query.get(name, [""])[0]
 
 
-async def _token_user(token: str, live) -> accounts.User | None:
+async def _token_user(token: str, node: Node) -> accounts.User | None:
     """The signed-in user the socket's token names, or None (no token, bad, or signed out)."""
-    identity = accounts.verify_socket_token(live.settings.secret_key, token,
-                                            live.settings.token_max_age)
+    identity = accounts.verify_socket_token(node.settings.secret_key, token,
+                                            node.settings.token_max_age)
     return await accounts.get_signed_in_user(identity)
 
 
-async def _connect(scope: Scope, token: str, live,
-                   video_id: int) -> tuple[tuple[int, str] | None, accounts.User | None]:
+async def _connect(scope: Scope, token: str, node: Node,
+                   video_id: int) -> tuple[Close | None, accounts.User | None]:
     """Decide whether to let the socket in, and as whom (Phoenix's connect/3)."""
     if not _origin_allowed(scope):
         return FOREIGN_ORIGIN, None
     user = None
     if token:
-        user = await _token_user(token, live)
+        user = await _token_user(token, node)
         if user is None:
             return BAD_TOKEN, None
     if not await multimedia.video_exists(video_id):
@@ -75,7 +69,7 @@ def _since(value: str) -> datetime | None:
         return None
 
 
-async def video_socket(live, video_id: int, scope: Scope, receive: Receive, send: Send) -> None:
+async def video_socket(node: Node, video_id: int, scope: Scope, receive: Receive, send: Send) -> None:
     """Serve one viewer's socket on a video for as long as it stays open.
 
     Called by the app before Litestar's router and middleware (see app.main.Videologue): every
@@ -87,25 +81,25 @@ async def video_socket(live, video_id: int, scope: Scope, receive: Receive, send
     query = parse_qs(scope["query_string"].decode("latin-1"))
     token = _param(query, "token")
     try:
-        refusal, user = await _connect(scope, token, live, video_id)
+        refusal, user = await _connect(scope, token, node, video_id)
     except Exception:
         log.exception("live connect failed (video %s)", video_id)
         refusal, user = SERVER_ERROR, None
     if refusal:
-        await send({"type": "websocket.close", "code": refusal[0], "reason": refusal[1]})
+        await send({"type": "websocket.close", "code": refusal.code, "reason": refusal.reason})
         return
-    outbox = Outbox(send, live.settings.live_backlog)
-    channel = VideoChannel(live, video_id, user, outbox)
+    outbox = Outbox(send, node.settings.live_backlog)
+    channel = VideoChannel(node, video_id, user, outbox)
     try:
         await channel.join(_last_seen_id(_param(query, "last_seen_id")), _since(_param(query, "since")))
-        if user and await _token_user(token, live) is None:
+        if user and await _token_user(token, node) is None:
             # Signed out after _connect but before the join subscribed to the user's topic, so
             # that broadcast was missed; any sign-out from now on reaches the channel.
-            outbox.close(*SIGNED_OUT)
+            outbox.close(SIGNED_OUT)
         await _converse(channel, receive)  # until the disconnect, as after any close
     except Exception:
         log.exception("live socket failed (video %s, user %s)", video_id, user.id if user else None)
-        outbox.close(*SERVER_ERROR)
+        outbox.close(SERVER_ERROR)
     finally:
         await channel.leave()
 
@@ -115,7 +109,7 @@ async def _converse(channel: VideoChannel, receive: Receive) -> None:
     while (message := await receive())["type"] == "websocket.receive":
         try:
             text = message.get("text")
-            await (handle_frame(channel, text) if text is not None
+            await (channel.handle_in(text) if text is not None
                    else channel.reply_error(BAD_FRAME_TYPE))
         except Exception:
             log.exception("live frame failed (video %s, user %s)", channel.video_id,

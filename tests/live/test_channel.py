@@ -9,10 +9,10 @@ import pytest
 
 from app import multimedia
 from app.live import fragments
-from app.live.channel import VIDEO_DELETED, VideoChannel
-from app.live.outbox import Outbox
-from app.live.service import LiveService
-from app.live.topics import Message
+from app.live.channel import VideoChannel
+from app.live.node import LiveService
+from app.live.transport.outbox import Outbox
+from app.live.wire import ANNOTATION, CLOSE, DELETED, VIDEO_DELETED, Broadcast, Close
 from app.settings import Settings
 from tests.factories import make_user, make_video
 from tests.live.test_socket import annotation_ids
@@ -39,8 +39,8 @@ class Recorder:
     async def post(self, user, video, body: str, at: int) -> None:
         """Store an annotation and hand its broadcast to this channel, as the hub would."""
         view = await multimedia.annotate_video(user, video.id, body, at)
-        self.channel.receive(self.channel.topic, Message("annotation", view.id,
-                                                         fragments.annotations([view])))
+        self.channel.receive(self.channel.topic, Broadcast(ANNOTATION, fragments.annotations([view]),
+                                                           view.id))
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ async def test_a_viewer_gone_during_the_replay_costs_no_further_page_reads(paged
 
     async def query_then_close(video_id, after_id, limit):
         reads.append(after_id)
-        viewer.channel.outbox.close(1001, "Going away")
+        viewer.channel.outbox.close(Close(1001, "Going away"))
         return await LIST_PAGE(video_id, after_id, limit)
     monkeypatch.setattr(multimedia, "list_annotation_page", query_then_close)
     await viewer.channel.join(0)
@@ -155,7 +155,7 @@ async def test_a_deletion_that_overflows_the_backlog_during_a_slow_query_is_read
     async def delete_then_five_posts():
         await multimedia.delete_annotation(alice, held.id)
         viewer.channel.receive(viewer.channel.topic,
-                               Message("deleted", held.id, fragments.removals([held.id])))
+                               Broadcast(DELETED, fragments.removals([held.id]), held.id))
         for index in range(5):
             await viewer.post(alice, video, f"new {index}", 100 + index)
     queries = during_first_query(monkeypatch, delete_then_five_posts)
@@ -190,8 +190,8 @@ async def test_broadcasts_that_arrive_out_of_id_order_all_reach_the_viewer(live)
     first = await multimedia.annotate_video(alice, video.id, "first", 10)
     second = await multimedia.annotate_video(bob, video.id, "second", 20)
     for view in (second, first, replayed):  # and a late repeat of one the replay already sent
-        viewer.channel.receive(viewer.channel.topic, Message("annotation", view.id,
-                                                             fragments.annotations([view])))
+        viewer.channel.receive(viewer.channel.topic, Broadcast(ANNOTATION, fragments.annotations([view]),
+                                                               view.id))
     await viewer.channel.leave()
     assert annotation_ids(viewer.texts()) == [replayed.id, second.id, first.id]
 
@@ -223,7 +223,7 @@ async def test_a_viewer_that_cannot_take_the_catch_up_holds_nobody_else_up(paged
 
     async def never_drains(event: dict) -> None:
         await never.wait()
-    stalled.channel.outbox = Outbox(never_drains, BACKLOG)
+    stalled.channel.outbox = stalled.channel.feed.outbox = Outbox(never_drains, BACKLOG)
     missed = [await multimedia.annotate_video(alice, video.id, f"missed {i}", i)
               for i in range(PAGE * (BACKLOG + 1) + 1)]
     await asyncio.wait_for(paged_live.resync(), 5)
@@ -255,7 +255,7 @@ async def test_a_deleted_video_closes_its_viewers_with_4404(live):
     video = await make_video(alice)
     viewer = Recorder(live, video)
     await viewer.channel.join(0)
-    viewer.channel.receive(viewer.channel.topic, Message("close", *VIDEO_DELETED))
+    viewer.channel.receive(viewer.channel.topic, Broadcast(CLOSE, close=VIDEO_DELETED))
     await asyncio.sleep(0)  # the close frame goes out from its own task
     await viewer.channel.leave()
     assert viewer.channel.outbox.closed

@@ -7,8 +7,8 @@ import uvicorn
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
 
-from app.live.frames import DirectFrames, text_frame
-from app.live.outbox import Outbox
+from app.live.transport.frames import DirectFrames, text_frame
+from app.live.transport.outbox import Outbox
 
 HANDSHAKE = (b"GET /live/videos/1 HTTP/1.1\r\nHost: example.test\r\nUpgrade: websocket\r\n"
              b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"

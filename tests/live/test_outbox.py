@@ -2,7 +2,8 @@
 
 import asyncio
 
-from app.live.outbox import OVERFLOW_CODE, Outbox
+from app.live.transport.outbox import Outbox
+from app.live.wire import FELL_BEHIND
 
 
 class PausableSocket:
@@ -61,7 +62,7 @@ async def test_past_the_limit_the_queue_is_dropped_and_the_socket_closed_to_reco
         outbox.push(text(n))
     assert outbox.closed
     socket.writable.set()
-    assert await socket.until_sent(1) == [{"type": "websocket.close", "code": OVERFLOW_CODE,
+    assert await socket.until_sent(1) == [{"type": "websocket.close", "code": FELL_BEHIND.code,
                                            "reason": "Too far behind; reconnect to catch up"}]
     outbox.push(text(9))
     # One turn runs any task that push started before this test resumes (asyncio runs ready

@@ -6,9 +6,9 @@ import pytest
 from redis.asyncio import Redis
 
 from app.devservices.redis_server import RedisServer
-from app.live.hub import Hub
 from app.live.presence import Presence, viewers_panel
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
+from app.live.pubsub.hub import Hub
 from tests.diagnostics import watch_log
 
 

@@ -1,4 +1,4 @@
-"""Carries messages between nodes through a Litestar channels backend, once per node."""
+"""Carries broadcasts between nodes through a Litestar channels backend, once per node."""
 
 import asyncio
 import logging
@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from litestar.channels.backends.base import ChannelsBackend
 
-from app.live.hub import Hub
-from app.live.topics import Message
+from app.live.pubsub.hub import Hub
+from app.live.wire import Broadcast
 
 log = logging.getLogger("videologue.live")
 RETRY_DELAY = 1.0
@@ -43,9 +43,9 @@ class Relay:
         except Exception:
             log.exception("closing the pub/sub backend failed")
 
-    async def publish(self, topic: str, message: Message) -> None:
-        """Send a message to every node's members of the topic, this node included."""
-        await self._backend.publish(message.encode(), [topic])
+    async def publish(self, topic: str, broadcast: Broadcast) -> None:
+        """Send a broadcast to every node's members of the topic, this node included."""
+        await self._backend.publish(broadcast.encode(), [topic])
 
     async def subscribe(self, topic: str) -> None:
         """Start receiving a topic's messages on this node."""
@@ -67,7 +67,7 @@ class Relay:
         while True:
             try:
                 async for topic, data in self._backend.stream_events():
-                    self._hub.deliver(topic, Message.decode(data))
+                    self._hub.deliver(topic, Broadcast.decode(data))
             except asyncio.CancelledError:
                 raise
             except Exception:

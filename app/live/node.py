@@ -9,13 +9,14 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 
-from app.live.channel import VideoChannel, catch_up
-from app.live.hub import Hub, Member
+from app.live.catch_up import catch_up
+from app.live.channel import VideoChannel
 from app.live.presence import Presence
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
-from app.live.ratelimit import LocalRateLimiter, RedisRateLimiter
-from app.live.relay import Relay
-from app.live.topics import Message
+from app.live.pubsub.hub import Hub, Member
+from app.live.pubsub.relay import Relay
+from app.live.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
+from app.live.wire import REDIS_PREFIX, Broadcast
 from app.redis_client import connect_redis
 from app.settings import Settings
 
@@ -33,6 +34,7 @@ class LiveService:
         # the relay, which resubscribes and has every viewer catch up on what it missed.
         self._pubsub_redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         self.relay = Relay(self._make_backend, self.hub, self.resync)
+        self.rate_limiter: RateLimiter
         if self.redis is not None:
             self.rate_limiter = RedisRateLimiter(
                 self.redis, settings.annotation_burst, settings.annotation_per_second)
@@ -55,7 +57,7 @@ class LiveService:
     def _make_backend(self) -> ChannelsBackend:
         if self.redis is None:
             return MemoryChannelsBackend()
-        return RedisChannelsPubSubBackend(redis=self._pubsub_redis, key_prefix="videologue")
+        return RedisChannelsPubSubBackend(redis=self._pubsub_redis, key_prefix=REDIS_PREFIX)
 
     async def start(self) -> None:
         """Connect to the pub/sub backend and start presence heartbeats."""
@@ -84,9 +86,9 @@ class LiveService:
         if self.hub.leave(topic, member):
             await self.relay.unsubscribe(topic)
 
-    async def publish(self, topic: str, message: Message) -> None:
-        """Broadcast a message to the topic's members on every node."""
-        await self.relay.publish(topic, message)
+    async def publish(self, topic: str, broadcast: Broadcast) -> None:
+        """Send a broadcast to the topic's members on every node."""
+        await self.relay.publish(topic, broadcast)
 
     async def resync(self) -> None:
         """After a pub/sub outage, bring every local viewer up to date from the database."""
@@ -94,4 +96,5 @@ class LiveService:
             channels = [member for member in self.hub.members(topic)
                         if isinstance(member, VideoChannel) and member.topic == topic]
             if channels:
-                await catch_up(channels[0].video_id, channels)
+                await catch_up(channels[0].video_id, [channel.feed for channel in channels],
+                               self.settings.replay_batch)

@@ -7,11 +7,10 @@ from collections import deque
 
 from litestar.types import Message, Send
 
-from app.live.frames import DirectFrames
+from app.live.transport.frames import DirectFrames
+from app.live.wire import FELL_BEHIND, Close
 
 log = logging.getLogger("videologue.live")
-
-OVERFLOW_CODE = 1013  # "Try Again Later": hx-ws reconnects, and the rejoin catches up by id
 
 
 class Outbox:
@@ -77,9 +76,9 @@ class Outbox:
         """Close a socket that fell too far behind; it will rejoin and catch up from the database."""
         if not self.closed:
             log.info("closing a socket that fell more than %d messages behind", self._limit)
-        self.close(OVERFLOW_CODE, "Too far behind; reconnect to catch up")
+        self.close(FELL_BEHIND)
 
-    def close(self, code: int, reason: str) -> None:
+    def close(self, why: Close) -> None:
         """Close the socket with a code, dropping what is still queued."""
         if self.closed:
             return
@@ -87,13 +86,13 @@ class Outbox:
         self._queue = None
         if self._draining is not None:
             self._draining.cancel()
-        asyncio.create_task(self._close(code, reason))
+        asyncio.create_task(self._close(why))
 
-    async def _close(self, code: int, reason: str) -> None:
+    async def _close(self, why: Close) -> None:
         # The close frame waits behind what the transport already holds; a peer that never
         # reads again is dropped by uvicorn's ping timeout, which also ends this wait.
         with contextlib.suppress(Exception):
-            await self._send({"type": "websocket.close", "code": code, "reason": reason})
+            await self._send({"type": "websocket.close", "code": why.code, "reason": why.reason})
 
     async def send_now(self, event: Message) -> None:
         """Send an event to this socket alone, in order with what is already queued."""

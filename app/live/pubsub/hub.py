@@ -3,14 +3,27 @@
 from collections import defaultdict
 from typing import Protocol
 
-from app.live.topics import Message
+from app.live.wire import Broadcast
 
 
 class Member(Protocol):
-    """Anything that can receive a topic's messages: in practice a video channel."""
+    """Anything that can receive a topic's broadcasts: a video channel, or presence."""
 
-    def receive(self, topic: str, message: Message) -> None:
-        """Take one message published on a topic this member joined."""
+    def receive(self, topic: str, broadcast: Broadcast) -> None:
+        """Take one broadcast published on a topic this member joined."""
+
+
+class PubSub(Protocol):
+    """What a member needs from its node to join topics and publish on them."""
+
+    async def subscribe(self, topic: str, member: Member) -> None:
+        """Add a local member to a topic."""
+
+    async def unsubscribe(self, topic: str, member: Member) -> None:
+        """Remove a local member from a topic."""
+
+    async def publish(self, topic: str, broadcast: Broadcast) -> None:
+        """Send a broadcast to the topic's members on every node."""
 
 
 class Hub:
@@ -36,10 +49,10 @@ class Hub:
             return True
         return False
 
-    def deliver(self, topic: str, message: Message) -> None:
-        """Hand a message to every local member of the topic."""
+    def deliver(self, topic: str, broadcast: Broadcast) -> None:
+        """Hand a broadcast to every local member of the topic."""
         for member in tuple(self._members.get(topic, ())):
-            member.receive(topic, message)
+            member.receive(topic, broadcast)
 
     def topics(self) -> list[str]:
         """Topics with at least one member on this node."""

@@ -1,0 +1,1 @@
+"""Transport: one socket's outgoing side, and broadcast frames written straight into uvicorn."""
