@@ -1,10 +1,13 @@
-"""Piccolo's engine and apps: SQLite by default, PostgreSQL when DATABASE_URL is set."""
+"""Piccolo's CLI (migrations): the engine for the environment's settings, and the apps.
+
+The app itself never reads this: create_app(settings) binds the tables to its own engine.
+"""
 
 from piccolo.conf.apps import AppRegistry
 
-from app.database import build_engine
+from app.database import engine_for
 from app.settings import Settings
 
-DB = build_engine(Settings.from_env())
+DB = engine_for(Settings.from_env())
 
 APP_REGISTRY = AppRegistry(apps=["app.accounts.piccolo_app", "app.multimedia.piccolo_app"])

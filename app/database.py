@@ -101,7 +101,33 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
             await connection.close()
 
 
-def build_engine(settings: Settings) -> Engine:
+_engines: dict[tuple[str | None, str], Engine] = {}
+
+
+def use_database(settings: Settings) -> Engine:
+    """The engine for these settings, with every table of the app bound to it.
+
+    One engine per database for the whole process: apps built again for the same database (the
+    tests build many) share its connections instead of each opening their own.
+    """
+    from app.accounts.piccolo_app import APP_CONFIG as ACCOUNTS
+    from app.multimedia.piccolo_app import APP_CONFIG as MULTIMEDIA
+
+    engine = engine_for(settings)
+    for table in (*ACCOUNTS.table_classes, *MULTIMEDIA.table_classes):
+        table._meta.db = engine
+    return engine
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The process's one engine for the database these settings name, built on first use."""
+    key = (settings.database_url, str(settings.sqlite_path))
+    if key not in _engines:
+        _engines[key] = _build_engine(settings)
+    return _engines[key]
+
+
+def _build_engine(settings: Settings) -> Engine:
     """SQLite at settings.sqlite_path, or PostgreSQL when a DATABASE_URL is set.
 
     As in libpq, `?host=/a/folder` (with an empty host part) reaches the server by the Unix

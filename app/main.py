@@ -15,7 +15,7 @@ from litestar.stores.registry import StoreRegistry
 from litestar.types import Receive, Scope, Send
 
 from app.collector import collect_fully_every, freeze_startup_objects
-from app.database import close_pool, open_pool
+from app.database import close_pool, open_pool, use_database
 from app.live import LiveService, live_video_id, video_socket
 from app.redis_client import connect_redis
 from app.settings import ROOT, Settings
@@ -66,14 +66,13 @@ def create_app(settings: Settings | None = None) -> Videologue:
     settings = settings or Settings.from_env()
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     reload_templates(not settings.production)
+    engine = use_database(settings)
     live = LiveService(settings)
 
     collector: list[asyncio.Task] = []
 
     async def on_startup(app: Litestar) -> None:
-        from piccolo_conf import DB
-
-        await open_pool(DB)
+        await open_pool(engine)
         await live.start()
         if settings.production:
             # Every full collection stalls every viewer's fragments while it runs (65 ms for the
@@ -83,13 +82,11 @@ def create_app(settings: Settings | None = None) -> Videologue:
             collector.append(asyncio.create_task(collect_fully_every(settings.gc_full_every)))
 
     async def on_shutdown(app: Litestar) -> None:
-        from piccolo_conf import DB
-
         for task in collector:
             task.cancel()
         await asyncio.gather(*collector, return_exceptions=True)
         await live.stop()
-        await close_pool(DB)
+        await close_pool(engine)
 
     async def load_user(request: Request) -> None:
         await current_user(request)

@@ -5,6 +5,7 @@ import shutil
 
 from app import accounts, multimedia
 from app.accounts import User
+from app.database import use_database
 from app.settings import ROOT, Settings
 
 DEMO_USERNAME = "demo"
@@ -37,5 +38,7 @@ async def seed(settings: Settings) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(seed(Settings.from_env()))
+    settings = Settings.from_env()
+    use_database(settings)
+    asyncio.run(seed(settings))
     print(f"Seeded. Demo sign-in: {DEMO_USERNAME} / {DEMO_PASSWORD}")

@@ -6,27 +6,35 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+from litestar.testing import TestClient
+
+from app.database import use_database
+from app.main import create_app
+from app.settings import Settings
+from tests import diagnostics
+from tests.factories import PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent
 _TMP = Path(tempfile.mkdtemp(prefix="videologue-tests-"))
-# Before any app module is imported: piccolo_conf builds its engine from these.
-os.environ.update({
+# What this run's servers, and Settings.from_env() in its tests, read: a throwaway database,
+# media and sessions, on the embedded path (no DATABASE_URL, REDIS_URL or APP_ENV).
+TEST_ENV = {
     "SQLITE_PATH": str(_TMP / "test.sqlite"),
     "MEDIA_DIR": str(_TMP / "media"),
     "SESSION_DIR": str(_TMP / "sessions"),
     "ANNOTATION_BURST": "1000",
-})
-for name in ("DATABASE_URL", "REDIS_URL", "APP_ENV"):
-    os.environ.pop(name, None)
-subprocess.run([sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
-               cwd=ROOT, check=True, capture_output=True, timeout=120)
+}
 
-import pytest  # noqa: E402
-from litestar.testing import TestClient  # noqa: E402
 
-from app.main import create_app  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from tests import diagnostics  # noqa: E402
-from tests.factories import PASSWORD  # noqa: E402
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the run at its throwaway folder, migrate it, and bind the app's tables to it."""
+    os.environ.update(TEST_ENV)
+    for name in ("DATABASE_URL", "REDIS_URL", "APP_ENV"):
+        os.environ.pop(name, None)
+    subprocess.run([sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
+                   cwd=ROOT, check=True, capture_output=True, timeout=120)
+    use_database(Settings.from_env())
 
 
 @pytest.hookimpl(tryfirst=True)
