@@ -29,6 +29,7 @@ from app.web import (
     SignInRequired,
     WatchController,
     current_user,
+    fragment_gallery,
     media_router,
     not_found,
     redirect_to_sign_in,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
             PasswordController, ManageVideosController,
             media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
+            *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's
         ],
         middleware=[security_headers_middleware, session_config(settings).middleware],
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.production,

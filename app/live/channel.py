@@ -18,6 +18,8 @@ from app.settings import Settings
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
 log = logging.getLogger("videologue.live")
+# The reply to a post that reaches the server after its video was deleted.
+VIDEO_GONE = "This video has been deleted, so nothing can be added to it."
 
 
 class Node(PubSub, Protocol):
@@ -83,7 +85,7 @@ class VideoChannel:
         except ValidationError as error:
             return await self.reply_error(" ".join(error.errors.values()))
         except NotFoundError:
-            return await self.reply_error("This video has been deleted, so nothing can be added to it.")
+            return await self.reply_error(VIDEO_GONE)
         except Exception:
             log.exception("storing an annotation failed (video %s, user %s)", self.video_id, self.user.id)
             return await self.reply_error("Your annotation could not be saved. Please try again.")

@@ -2,6 +2,7 @@
 
 from app.web.auth import PasswordController, RegistrationController, SessionController
 from app.web.errors import not_found
+from app.web.gallery import fragment_gallery
 from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
 from app.web.media import media_router
 from app.web.security import security_headers_middleware
@@ -18,6 +19,7 @@ __all__ = [
     "SignInRequired",
     "WatchController",
     "current_user",
+    "fragment_gallery",
     "media_router",
     "not_found",
     "redirect_to_sign_in",
