@@ -20,6 +20,7 @@ from app.live import LiveService, live_video_id, video_socket
 from app.redis_client import connect_redis
 from app.settings import ROOT, Settings
 from app.templating import TEMPLATE_CONFIG, reload_templates
+from app.validation import NotFoundError
 from app.web import (
     HomeController,
     ManageVideosController,
@@ -107,7 +108,8 @@ def create_app(settings: Settings | None = None) -> Videologue:
         plugins=[FlashPlugin(config=FlashConfig(template_config=TEMPLATE_CONFIG))],
         stores=_stores(settings),
         before_request=load_user,
-        exception_handlers={SignInRequired: redirect_to_sign_in, NotFoundException: not_found},
+        exception_handlers={SignInRequired: redirect_to_sign_in, NotFoundException: not_found,
+                            NotFoundError: not_found},
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"settings": settings, "live": live}),

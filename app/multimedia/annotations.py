@@ -54,7 +54,7 @@ async def annotate_video(user: User, video_id: int, body: object, at: object) ->
     """Store the user's annotation on a video, or raise ValidationError / NotFoundError."""
     text, millis = clean_annotation(body, at)
     if not is_id(video_id):
-        raise NotFoundError(f"video {video_id}")
+        raise NotFoundError("video", video_id)
     annotation = Annotation(user=user.id, video=video_id, body=text, at=millis)
     try:
         await annotation.save()
@@ -63,7 +63,7 @@ async def annotate_video(user: User, video_id: int, body: object, at: object) ->
         if (isinstance(error, sqlite3.IntegrityError)
                 and error.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY):
             raise
-        raise NotFoundError(f"video {video_id}") from error
+        raise NotFoundError("video", video_id) from error
     return AnnotationView(annotation.id, video_id, user.id, user.username, text, millis,
                           annotation.created_at)
 
@@ -122,7 +122,7 @@ async def delete_annotation(user: User, annotation_id: int) -> AnnotationView:
         row = await Annotation.select(*_COLUMNS, Annotation.video.user.as_alias("owner")).where(
             Annotation.id == annotation_id, Annotation.deleted_at.is_null()).first()
     if row is None:
-        raise NotFoundError(f"annotation {annotation_id}")
+        raise NotFoundError("annotation", annotation_id)
     if user.id not in (row["user"], row["owner"]):
         raise NotAllowedError(f"annotation {annotation_id}")
     # Kept as a row with deleted_at set, so viewers who were away learn of it when they rejoin;
@@ -130,7 +130,7 @@ async def delete_annotation(user: User, annotation_id: int) -> AnnotationView:
     stamped = await Annotation.update({Annotation.deleted_at: datetime.now(UTC)}).where(
         Annotation.id == annotation_id, Annotation.deleted_at.is_null()).returning(Annotation.id)
     if not stamped:
-        raise NotFoundError(f"annotation {annotation_id}")
+        raise NotFoundError("annotation", annotation_id)
     return _view(row)
 
 

@@ -59,7 +59,7 @@ async def _find(video_id: int, *conditions) -> Video:
     if is_id(video_id):
         video = await _with_relations().where(Video.id == video_id, *conditions).first()
     if video is None:
-        raise NotFoundError(f"video {video_id}")
+        raise NotFoundError("video", video_id)
     return video
 
 

@@ -8,8 +8,8 @@ from litestar.response import Redirect, Template
 from app import accounts
 from app.live import disconnect_user
 from app.validation import ValidationError
-from app.web.forms import FormData, page
 from app.web.guards import require_user, safe_next
+from app.web.pages import FormData, page
 from app.web.session import current_user, sign_in, sign_out
 
 SIGN_IN_FAILED = "That username and password do not match an account."

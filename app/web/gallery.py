@@ -14,7 +14,7 @@ from app.live.channel import VIDEO_GONE
 from app.live.presence import viewers_panel
 from app.templating import render_partial
 from app.validation import ValidationError
-from app.web.forms import page
+from app.web.pages import page
 
 # The live status static/js/player.js shows when the socket closes because the video was deleted.
 VIDEO_DELETED_STATUS = "This video has been deleted."

@@ -1,7 +1,6 @@
 """Managing one's own videos at /manage/videos."""
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -9,10 +8,10 @@ from litestar.response import Redirect, Template
 from app import multimedia
 from app.live import close_video
 from app.multimedia.uploads import MIB
-from app.validation import NotFoundError, ValidationError
-from app.web.forms import FormData, page
+from app.validation import ValidationError
 from app.web.guards import require_user
-from app.web.uploads import FormRefused, read_video_form
+from app.web.pages import FormData, page
+from app.web.video_form import FormRefused, read_video_form
 
 
 async def _form_page(request: Request, video=None, form=None, errors=None, status=200):
@@ -34,12 +33,6 @@ class ManageVideosController(Controller):
 
     path = "/manage/videos"
     guards = [require_user]
-
-    async def _own(self, request: Request, video_id: int):
-        try:
-            return await multimedia.get_user_video(request.state.user, video_id)
-        except NotFoundError as error:
-            raise NotFoundException("No such video among yours.") from error
 
     @get()
     async def index(self, request: Request) -> Template:
@@ -71,13 +64,13 @@ class ManageVideosController(Controller):
     @get("/{video_id:int}/edit")
     async def edit(self, request: Request, video_id: FromPath[int]) -> Template:
         """Show the edit form for one of the user's videos."""
-        video = await self._own(request, video_id)
+        video = await multimedia.get_user_video(request.state.user, video_id)
         return await _form_page(request, video=video, form=_form_of(video))
 
     @post("/{video_id:int}")
     async def update(self, request: Request, video_id: FromPath[int], data: FormData) -> Template | Redirect:
         """Save changes to one of the user's videos, or show the form's errors."""
-        video = await self._own(request, video_id)
+        video = await multimedia.get_user_video(request.state.user, video_id)
         try:
             await multimedia.update_video(request.state.user, video_id, data,
                                           request.app.state.settings.media_dir)
@@ -90,7 +83,7 @@ class ManageVideosController(Controller):
     @post("/{video_id:int}/delete")
     async def delete(self, request: Request, video_id: FromPath[int]) -> Redirect:
         """Delete one of the user's videos."""
-        video = await self._own(request, video_id)
+        video = await multimedia.get_user_video(request.state.user, video_id)
         await multimedia.delete_video(request.state.user, video.id, request.app.state.settings.media_dir)
         await close_video(request.app, video.id)  # its open watch pages say so
         flash(request, f"“{video.title}” was deleted.", category="info")

@@ -4,22 +4,13 @@ import time
 from typing import Annotated
 
 from litestar import Controller, Request, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from app import accounts, multimedia
 from app.live import count_watching
-from app.validation import NotFoundError
 from app.web import exports
-from app.web.forms import page
-
-
-async def _video_or_404(video_id: int):
-    try:
-        return await multimedia.get_video(video_id)
-    except NotFoundError as error:
-        raise NotFoundException("No such video.") from error
+from app.web.pages import page
 
 
 class HomeController(Controller):
@@ -47,14 +38,14 @@ class WatchController(Controller):
     @get("/{video_id:int}")
     async def short(self, video_id: FromPath[int]) -> Redirect:
         """Redirect an id-only link to the canonical URL."""
-        video = await _video_or_404(video_id)
+        video = await multimedia.get_video(video_id)
         return Redirect(f"/watch/{video.id}-{video.slug}", status_code=301)
 
     @get("/{ref:str}")
     async def show(self, request: Request, ref: FromPath[str]) -> Template | Redirect:
         """Show the player and the live panels, redirecting a stale slug."""
         head, _, slug = ref.partition("-")
-        video = await _video_or_404(multimedia.parse_id(head) or 0)
+        video = await multimedia.get_video(multimedia.parse_id(head) or 0)
         if slug != video.slug:
             return Redirect(f"/watch/{video.id}-{video.slug}", status_code=301)
         user = request.state.user
@@ -69,11 +60,11 @@ class WatchController(Controller):
     @get("/{video_id:int}/annotations.vtt", media_type="text/vtt")  # Litestar adds the charset
     async def captions(self, video_id: FromPath[int]) -> str:
         """The video's annotations as WebVTT captions, one cue each."""
-        video = await _video_or_404(video_id)
+        video = await multimedia.get_video(video_id)
         return exports.webvtt(await multimedia.list_annotations(video.id))
 
     @get("/{video_id:int}/annotations.json")
     async def export(self, video_id: FromPath[int]) -> list[dict]:
         """The video's annotations as JSON, in the order they appear in the video."""
-        video = await _video_or_404(video_id)
+        video = await multimedia.get_video(video_id)
         return exports.as_json(await multimedia.list_annotations(video.id))

@@ -1,4 +1,4 @@
-"""Reading urlencoded form posts and rendering pages with the common context."""
+"""Rendering full pages with the common context, and reading urlencoded form posts."""
 
 from typing import Annotated, Any
 
