@@ -17,10 +17,14 @@ class Outbox:
     """Delivers prepared ASGI events to one socket without letting it slow anybody else."""
 
     __slots__ = ("_send", "_direct", "_limit", "_queue", "_draining", "closed")
+    _path_reported = False  # the first socket of the process says which path broadcasts take
 
     def __init__(self, send: Send, limit: int) -> None:
         self._send = send
         self._direct = DirectFrames.behind(send)
+        if not Outbox._path_reported:
+            Outbox._path_reported = True
+            _report_path(send, self._direct is not None)
         self._limit = limit
         self._queue: deque[Message] | None = None  # made only while the socket is behind
         self._draining: asyncio.Task | None = None
@@ -105,3 +109,15 @@ class Outbox:
             await self._send(event)
         except Exception:
             self.closed = True
+
+
+def _report_path(send: Send, direct: bool) -> None:
+    """Say once per process whether broadcasts are written as prepared frames or through send()."""
+    if direct:
+        log.info("broadcast frames go straight into uvicorn's websockets-sansio protocol")
+    else:
+        # Still correct, only slower per viewer (docs/benchmarks.md): a uvicorn upgrade that wraps
+        # its send, or another --ws implementation, must not make the fan-out slower unnoticed.
+        log.warning("broadcasts go through the ASGI send (%s), not straight into uvicorn's "
+                    "websockets-sansio protocol: slower per viewer; serve with --ws websockets-sansio",
+                    getattr(send, "__qualname__", type(send).__name__))
