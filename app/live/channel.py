@@ -13,7 +13,7 @@ from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
 from app.live.ratelimit import RateLimiter
 from app.live.transport.outbox import Outbox
-from app.live.wire import ANNOTATION, CLOSE, DELETED, Broadcast, user_topic, video_topic
+from app.live.wire import ANNOTATION, DELETED, Broadcast, user_topic, video_topic
 from app.settings import Settings
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
@@ -34,7 +34,7 @@ class Node(PubSub, Protocol):
 
 
 class VideoChannel:
-    """Joins a video's topic, replays what the viewer missed, handles their events, delivers broadcasts."""
+    """One viewer on a video: joins its topic, replays what they missed, handles their events."""
 
     # Event name in the frame -> the method handling it (Phoenix's handle_in clauses).
     EVENTS = {"new_annotation": "new_annotation", "delete_annotation": "delete_annotation"}
@@ -49,10 +49,11 @@ class VideoChannel:
         self.tracked = False
 
     async def join(self, last_seen_id: int, since: datetime | None = None) -> None:
-        """Subscribe first, then replay from the database, then appear in the viewers panel."""
-        await self.node.subscribe(self.topic, self)
+        """Subscribe the viewer's feed first, then replay from the database, then appear in the
+        viewers panel."""
+        await self.node.subscribe(self.topic, self.feed)
         if self.user:
-            await self.node.subscribe(user_topic(self.user.id), self)
+            await self.node.subscribe(user_topic(self.user.id), self.feed)
         await self.feed.replay(last_seen_id, since)
         await self.node.presence.track(self.topic, self.connection_id,
                                        self.user.id if self.user else None)
@@ -112,20 +113,13 @@ class VideoChannel:
         await self.broadcast(video_topic(view.video_id),
                              Broadcast(DELETED, fragments.removals([view.id]), view.id))
 
-    def receive(self, topic: str, broadcast: Broadcast) -> None:
-        """Deliver a broadcast on one of this channel's topics to its viewer."""
-        if broadcast.kind == CLOSE:
-            self.outbox.close(broadcast.close)
-        else:
-            self.feed.deliver(broadcast)
-
     async def leave(self) -> None:
         """Unsubscribe from everything this channel joined and leave the viewers panel."""
         if self.tracked:
             await self.node.presence.untrack(self.topic, self.connection_id)
-        await self.node.unsubscribe(self.topic, self)
+        await self.node.unsubscribe(self.topic, self.feed)
         if self.user:
-            await self.node.unsubscribe(user_topic(self.user.id), self)
+            await self.node.unsubscribe(user_topic(self.user.id), self.feed)
 
     async def broadcast(self, topic: str, broadcast: Broadcast) -> None:
         """Publish something already stored to every viewer of its topic, on every node.

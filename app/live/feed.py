@@ -6,7 +6,7 @@ from datetime import datetime
 from app import multimedia
 from app.live import fragments
 from app.live.transport.outbox import Outbox
-from app.live.wire import ANNOTATION, Broadcast
+from app.live.wire import ANNOTATION, CLOSE, Broadcast, video_topic
 
 
 def by_time(view: multimedia.AnnotationView) -> tuple[int, int]:
@@ -28,13 +28,17 @@ async def pages(video_id: int, after_id: int, size: int):
 
 
 class Feed:
-    """A viewer's cursor on a video: what the replay sent, and what broadcasts still owe them."""
+    """A viewer's cursor on a video: what the replay sent, and what broadcasts still owe them.
 
-    __slots__ = ("video_id", "outbox", "last_id", "replayed_to", "since", "_backlog", "_batch",
-                 "_pending", "_missed", "_sending")
+    It is what the hub delivers to: the member of the video's topic (and of the user's, for a
+    sign-out) on the viewer's behalf.
+    """
+
+    __slots__ = ("video_id", "topic", "outbox", "last_id", "replayed_to", "since", "_backlog",
+                 "_batch", "_pending", "_missed", "_sending")
 
     def __init__(self, video_id: int, outbox: Outbox, backlog: int, batch: int) -> None:
-        self.video_id, self.outbox = video_id, outbox
+        self.video_id, self.topic, self.outbox = video_id, video_topic(video_id), outbox
         self._backlog, self._batch = backlog, batch
         self.last_id = 0  # the largest annotation id this viewer holds
         self.replayed_to = 0  # the largest id sent from the database: broadcasts up to it are repeats
@@ -56,7 +60,7 @@ class Feed:
             await self._replay()
         pending, self._pending = self._pending, None
         for broadcast in pending:
-            self.deliver(broadcast)
+            self.receive(self.topic, broadcast)
 
     async def _replay(self) -> None:
         held = self.last_id
@@ -80,9 +84,11 @@ class Feed:
         finally:
             self._sending = False
 
-    def deliver(self, broadcast: Broadcast) -> None:
+    def receive(self, topic: str, broadcast: Broadcast) -> None:
         """Push a broadcast to this viewer, dropping what the replay already gave them."""
-        if self._pending is not None:
+        if broadcast.kind == CLOSE:
+            self.outbox.close(broadcast.close)
+        elif self._pending is not None:
             if len(self._pending) < self._backlog:
                 self._pending.append(broadcast)
             elif self._sending:

@@ -10,13 +10,13 @@ from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 
 from app.live.catch_up import catch_up
-from app.live.channel import VideoChannel
+from app.live.feed import Feed
 from app.live.presence import Presence
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
 from app.live.pubsub.hub import Hub, Member
 from app.live.pubsub.relay import Relay
 from app.live.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
-from app.live.wire import REDIS_PREFIX, Broadcast
+from app.live.wire import REDIS_PREFIX
 from app.redis_client import connect_redis
 from app.settings import Settings
 
@@ -34,6 +34,8 @@ class LiveService:
         # the relay, which resubscribes and has every viewer catch up on what it missed.
         self._pubsub_redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         self.relay = Relay(self._make_backend, self.hub, self.resync)
+        # Publishing is the relay's own (PubSub.publish): a broadcast makes no stop here.
+        self.publish = self.relay.publish
         self.rate_limiter: RateLimiter
         if self.redis is not None:
             self.rate_limiter = RedisRateLimiter(
@@ -86,15 +88,10 @@ class LiveService:
         if self.hub.leave(topic, member):
             await self.relay.unsubscribe(topic)
 
-    async def publish(self, topic: str, broadcast: Broadcast) -> None:
-        """Send a broadcast to the topic's members on every node."""
-        await self.relay.publish(topic, broadcast)
-
     async def resync(self) -> None:
         """After a pub/sub outage, bring every local viewer up to date from the database."""
         for topic in self.hub.topics():
-            channels = [member for member in self.hub.members(topic)
-                        if isinstance(member, VideoChannel) and member.topic == topic]
-            if channels:
-                await catch_up(channels[0].video_id, [channel.feed for channel in channels],
-                               self.settings.replay_batch)
+            feeds = [member for member in self.hub.members(topic)
+                     if isinstance(member, Feed) and member.topic == topic]
+            if feeds:
+                await catch_up(feeds[0].video_id, feeds, self.settings.replay_batch)

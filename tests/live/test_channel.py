@@ -39,7 +39,7 @@ class Recorder:
     async def post(self, user, video, body: str, at: int) -> None:
         """Store an annotation and hand its broadcast to this channel, as the hub would."""
         view = await multimedia.annotate_video(user, video.id, body, at)
-        self.channel.receive(self.channel.topic, Broadcast(ANNOTATION, fragments.annotations([view]),
+        self.channel.feed.receive(self.channel.topic, Broadcast(ANNOTATION, fragments.annotations([view]),
                                                            view.id))
 
 
@@ -154,7 +154,7 @@ async def test_a_deletion_that_overflows_the_backlog_during_a_slow_query_is_read
 
     async def delete_then_five_posts():
         await multimedia.delete_annotation(alice, held.id)
-        viewer.channel.receive(viewer.channel.topic,
+        viewer.channel.feed.receive(viewer.channel.topic,
                                Broadcast(DELETED, fragments.removals([held.id]), held.id))
         for index in range(5):
             await viewer.post(alice, video, f"new {index}", 100 + index)
@@ -190,7 +190,7 @@ async def test_broadcasts_that_arrive_out_of_id_order_all_reach_the_viewer(live)
     first = await multimedia.annotate_video(alice, video.id, "first", 10)
     second = await multimedia.annotate_video(bob, video.id, "second", 20)
     for view in (second, first, replayed):  # and a late repeat of one the replay already sent
-        viewer.channel.receive(viewer.channel.topic, Broadcast(ANNOTATION, fragments.annotations([view]),
+        viewer.channel.feed.receive(viewer.channel.topic, Broadcast(ANNOTATION, fragments.annotations([view]),
                                                                view.id))
     await viewer.channel.leave()
     assert annotation_ids(viewer.texts()) == [replayed.id, second.id, first.id]
@@ -255,7 +255,7 @@ async def test_a_deleted_video_closes_its_viewers_with_4404(live):
     video = await make_video(alice)
     viewer = Recorder(live, video)
     await viewer.channel.join(0)
-    viewer.channel.receive(viewer.channel.topic, Broadcast(CLOSE, close=VIDEO_DELETED))
+    viewer.channel.feed.receive(viewer.channel.topic, Broadcast(CLOSE, close=VIDEO_DELETED))
     await asyncio.sleep(0)  # the close frame goes out from its own task
     await viewer.channel.leave()
     assert viewer.channel.outbox.closed
