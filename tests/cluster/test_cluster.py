@@ -7,7 +7,7 @@ from redis.asyncio import Redis
 from websockets.exceptions import ConnectionClosed
 
 from app.live.presence_backends import RedisPresenceBackend
-from app.live.topics import video_topic
+from app.live.wire import video_topic
 from tests.live.test_socket import annotation_ids
 from tests.server import AppServer
 

@@ -10,7 +10,7 @@ import signal
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from app.live.topics import video_topic
+from app.live.wire import video_topic
 from tests.cluster.conftest import eventually
 from tests.live.test_socket import annotation_ids
 
