@@ -9,6 +9,7 @@ from app.devservices.redis_server import RedisServer
 from app.live.presence import Presence, viewers_panel
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
 from app.live.pubsub.hub import Hub
+from app.live.wire import presence_key, presence_nodes_key
 from tests.diagnostics import watch_log
 
 
@@ -99,14 +100,14 @@ async def test_a_node_whose_heartbeat_stops_has_its_entries_expire(redis_url):
         await alive.track("videos:9", "a1", 1)
         await crashed.track("videos:9", "c1", 2)
         assert len(await alive.entries("videos:9")) == 2
-        await expiry_of(expired, crashed._key("videos:9", "crashed"))  # it never beats again
+        await expiry_of(expired, presence_key("videos:9", "crashed"))  # it never beats again
         assert await alive.entries("videos:9") == [("a1", 1)]
-        assert await client.smembers(alive._nodes_key("videos:9")) == {b"alive"}
+        assert await client.smembers(presence_nodes_key("videos:9")) == {b"alive"}
         # A beat rewrites the node's entries with a fresh expiry, even once they are gone.
-        await client.delete(alive._key("videos:9", "alive"))
+        await client.delete(presence_key("videos:9", "alive"))
         await alive.heartbeat()
         assert await alive.entries("videos:9") == [("a1", 1)]
-        assert 0 < await client.ttl(alive._key("videos:9", "alive")) <= 30
+        assert 0 < await client.ttl(presence_key("videos:9", "alive")) <= 30
     finally:
         await expired.aclose()
         await client.aclose()
