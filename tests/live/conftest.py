@@ -4,12 +4,15 @@ import asyncio
 import json
 import os
 from collections import deque
+from dataclasses import replace
 
 import pytest
 from websockets.asyncio.client import connect
 
 from app import accounts
+from app.live.node import LiveService
 from app.settings import Settings
+from tests.live.recorder import BACKLOG, PAGE
 from tests.server import AppServer
 
 
@@ -163,3 +166,22 @@ async def join(server):
     yield open_viewer
     for viewer in opened:
         await viewer.close()
+
+
+@pytest.fixture
+async def live():
+    """This process's live service, with a small backlog."""
+    service = LiveService(replace(Settings.from_env(), live_backlog=BACKLOG))
+    await service.start()
+    yield service
+    await service.stop()
+
+
+@pytest.fixture
+async def paged_live():
+    """This process's live service, replaying in pages of 3 annotations."""
+    service = LiveService(replace(Settings.from_env(), live_backlog=BACKLOG, replay_batch=PAGE))
+    await service.start()
+    yield service
+    await service.stop()
+

@@ -4,29 +4,20 @@ import asyncio
 
 from app.live.transport.outbox import Outbox
 from app.live.wire import FELL_BEHIND
+from tests.live.transport.recording import Recording
 
 
 class PausableSocket:
     """An ASGI send that, like uvicorn's, suspends before writing anything while paused."""
 
     def __init__(self) -> None:
-        self.sent: list[dict] = []
+        self.sent = Recording()
         self.writable = asyncio.Event()
         self.writable.set()
-        self._grew = asyncio.Event()
 
     async def send(self, event: dict) -> None:
         await self.writable.wait()
         self.sent.append(event)
-        self._grew.set()
-
-    async def until_sent(self, count: int, timeout: float = 5) -> list[dict]:
-        """Wait until `count` events were sent; return them all."""
-        async with asyncio.timeout(timeout):
-            while len(self.sent) < count:
-                self._grew.clear()
-                await self._grew.wait()
-        return self.sent
 
 
 def text(n: int) -> dict:
@@ -50,7 +41,7 @@ async def test_a_paused_socket_queues_within_the_limit_and_gets_everything_in_or
     await asyncio.sleep(0)  # one turn: the drain task runs up to the paused send, and waits there
     assert socket.sent == []
     socket.writable.set()
-    assert await socket.until_sent(4) == [text(n) for n in range(4)]
+    assert await socket.sent.until(4) == [text(n) for n in range(4)]
     assert not outbox.closed
 
 
@@ -62,7 +53,7 @@ async def test_past_the_limit_the_queue_is_dropped_and_the_socket_closed_to_reco
         outbox.push(text(n))
     assert outbox.closed
     socket.writable.set()
-    assert await socket.until_sent(1) == [{"type": "websocket.close", "code": FELL_BEHIND.code,
+    assert await socket.sent.until(1) == [{"type": "websocket.close", "code": FELL_BEHIND.code,
                                            "reason": "Too far behind; reconnect to catch up"}]
     outbox.push(text(9))
     # One turn runs any task that push started before this test resumes (asyncio runs ready

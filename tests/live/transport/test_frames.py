@@ -9,6 +9,7 @@ from uvicorn.server import ServerState
 
 from app.live.transport.frames import DirectFrames, text_frame
 from app.live.transport.outbox import Outbox
+from tests.live.transport.recording import Recording
 
 HANDSHAKE = (b"GET /live/videos/1 HTTP/1.1\r\nHost: example.test\r\nUpgrade: websocket\r\n"
              b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
@@ -20,20 +21,10 @@ class Transport(asyncio.Transport):
 
     def __init__(self) -> None:
         super().__init__()
-        self.written: list[bytes] = []
-        self._grew = asyncio.Event()
+        self.written = Recording()
 
     def write(self, data: bytes) -> None:
         self.written.append(bytes(data))
-        self._grew.set()
-
-    async def until_written(self, count: int, timeout: float = 5) -> list[bytes]:
-        """Wait until `count` writes were made; return them all."""
-        async with asyncio.timeout(timeout):
-            while len(self.written) < count:
-                self._grew.clear()
-                await self._grew.wait()
-        return self.written
 
     def is_closing(self) -> bool:
         return False
@@ -138,4 +129,4 @@ async def test_the_outbox_writes_a_broadcast_at_once_and_queues_it_while_paused(
     await asyncio.sleep(0)  # one turn: the drain task reaches uvicorn's paused send, and waits
     assert len(transport.written) == 1
     protocol.resume_writing()
-    assert [text_of(written) for written in await transport.until_written(2)] == ["first", "second"]
+    assert [text_of(written) for written in await transport.written.until(2)] == ["first", "second"]

@@ -1,0 +1,59 @@
+"""A guest's channel whose socket records everything, and helpers that act during its replay."""
+
+from app import multimedia
+from app.live import fragments
+from app.live.channel import VideoChannel
+from app.live.node import LiveService
+from app.live.transport.outbox import Outbox
+from app.live.wire import ANNOTATION, Broadcast
+
+BACKLOG = 3
+PAGE = 3
+LIST_ANNOTATIONS = multimedia.list_annotations
+LIST_PAGE = multimedia.list_annotation_page
+
+
+class Recorder:
+    """A guest's channel on a video whose socket accepts everything and records it."""
+
+    def __init__(self, live: LiveService, video) -> None:
+        self.sent: list[dict] = []
+        self.channel = VideoChannel(live, video.id, None, Outbox(self.send, BACKLOG))
+
+    async def send(self, event: dict) -> None:
+        self.sent.append(event)
+
+    def texts(self) -> list[str]:
+        return [event["text"] for event in self.sent if event["type"] == "websocket.send"]
+
+    async def post(self, user, video, body: str, at: int) -> None:
+        """Store an annotation and hand its broadcast to this channel, as the hub would."""
+        view = await multimedia.annotate_video(user, video.id, body, at)
+        self.channel.feed.receive(self.channel.topic, Broadcast(ANNOTATION, fragments.annotations([view]),
+                                                           view.id))
+
+
+def during_first_query(monkeypatch, changes) -> list[int]:
+    """Run `changes()` while the channel's first replay query is out; return every query's id."""
+    queries = []
+
+    async def slow_query(video_id, after_id, limit):
+        views = await LIST_PAGE(video_id, after_id, limit)
+        if not queries:
+            await changes()
+        queries.append(after_id)
+        return views
+    monkeypatch.setattr(multimedia, "list_annotation_page", slow_query)
+    return queries
+
+
+def frames_sent_at_each_page_read(monkeypatch, viewer: Recorder) -> list[int]:
+    """Count, each time the replay reads a page, how many frames the viewer had been sent by then."""
+    reads = []
+
+    async def counted_query(video_id, after_id, limit):
+        reads.append(len(viewer.texts()))
+        return await LIST_PAGE(video_id, after_id, limit)
+    monkeypatch.setattr(multimedia, "list_annotation_page", counted_query)
+    return reads
+
