@@ -3,13 +3,14 @@
 import asyncio
 import sqlite3
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+from piccolo.querystring import QueryString
 
 from app.settings import Settings
 
@@ -92,6 +93,35 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         finally:
             self._in_flight[connection] -= 1
 
+    async def run_transaction(self, statements: list["Statement"]) -> list[list[dict]] | None:
+        """Run the statements as one transaction on the writer, as a single job on its thread
+        so no other statement can fall in between; see `atomically`."""
+        compiled = [(*QueryString(statement.sql, *statement.args).compile_string("sqlite"),
+                     statement.required) for statement in statements]
+
+        def transaction(connection: sqlite3.Connection) -> list[list[dict]] | None:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                results = []
+                for sql, args, required in compiled:
+                    rows = connection.execute(sql, args).fetchall()
+                    if required and not rows:
+                        connection.execute("ROLLBACK")
+                        return None
+                    results.append(rows)
+                connection.execute("COMMIT")
+                return results
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+
+        writer = await self._writer()
+        self._in_flight[writer] += 1
+        try:
+            return await writer._execute(transaction, writer._conn)
+        finally:
+            self._in_flight[writer] -= 1
+
     async def close_connections(self) -> None:
         """Close the kept connections; the next query opens new ones."""
         connections = [c for c in (self.writer, *self.read_connections) if c is not None]
@@ -99,6 +129,58 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         self._in_flight.clear()
         for connection in connections:
             await connection.close()
+
+
+class Statement(NamedTuple):
+    """One statement of a transaction: Piccolo's `{}` placeholders, and whether the transaction
+    is void when it touches no row (it must RETURNING something then)."""
+
+    sql: str
+    args: tuple = ()
+    required: bool = False
+
+
+async def atomically(engine: Engine, statements: list[Statement]) -> list[list[dict]] | None:
+    """Run statements in one transaction and return each one's rows; roll back and return None
+    when a required statement returns none. Inside a transaction the caller opened, they run
+    in it behind a savepoint. On PostgreSQL an UPDATE's row locks last until the commit, so
+    transactions that update the same row commit one after the other."""
+    outer = engine.current_transaction.get()
+    if outer is not None:
+        return await _within(engine, outer, statements)
+    if isinstance(engine, KeptConnectionsSQLiteEngine):
+        return await engine.run_transaction(statements)
+
+    class Rollback(Exception):
+        pass
+
+    results = []
+    try:
+        async with engine.transaction():
+            for statement in statements:
+                rows = [dict(row) for row in await engine.run_querystring(
+                    QueryString(statement.sql, *statement.args))]
+                if statement.required and not rows:
+                    raise Rollback
+                results.append(rows)
+    except Rollback:
+        return None
+    return results
+
+
+async def _within(engine: Engine, transaction: Any, statements: list[Statement]) -> list[list[dict]] | None:
+    """The statements inside a transaction the caller opened, behind a savepoint."""
+    savepoint = await transaction.savepoint()
+    results = []
+    for statement in statements:
+        rows = [dict(row) for row in await engine.run_querystring(
+            QueryString(statement.sql, *statement.args))]
+        if statement.required and not rows:
+            await savepoint.rollback_to()
+            return None
+        results.append(rows)
+    await savepoint.release()
+    return results
 
 
 _engines: dict[tuple[str | None, str], Engine] = {}

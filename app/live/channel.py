@@ -2,7 +2,6 @@
 
 import json
 import logging
-from datetime import datetime
 from typing import Protocol
 
 from app import multimedia
@@ -13,7 +12,7 @@ from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
 from app.live.ratelimit import RateLimiter
 from app.live.transport.outbox import Outbox
-from app.live.wire import ANNOTATION, DELETED, Broadcast, user_topic, video_topic
+from app.live.wire import CHANGE, Broadcast, user_topic, video_topic
 from app.settings import Settings
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
@@ -37,7 +36,8 @@ class VideoChannel:
     """One viewer on a video: joins its topic, replays what they missed, handles their events."""
 
     # Event name in the frame -> the method handling it (Phoenix's handle_in clauses).
-    EVENTS = {"new_annotation": "new_annotation", "delete_annotation": "delete_annotation"}
+    EVENTS = {"new_annotation": "new_annotation", "reply": "reply", "edit": "edit",
+              "delete_annotation": "delete_annotation"}
 
     __slots__ = ("node", "video_id", "user", "outbox", "topic", "feed", "connection_id", "tracked")
 
@@ -48,13 +48,13 @@ class VideoChannel:
         self.connection_id = node.connection_id()
         self.tracked = False
 
-    async def join(self, last_seen_id: int, since: datetime | None = None) -> None:
-        """Subscribe the viewer's feed first, then replay from the database, then appear in the
-        viewers panel."""
+    async def join(self, cursor: int) -> None:
+        """Subscribe the viewer's feed first, then replay every change after the page's cursor
+        from the database, then appear in the viewers panel."""
         await self.node.subscribe(self.topic, self.feed)
         if self.user:
             await self.node.subscribe(user_topic(self.user.id), self.feed)
-        await self.feed.replay(last_seen_id, since)
+        await self.feed.replay(cursor)
         await self.node.presence.track(self.topic, self.connection_id,
                                        self.user.id if self.user else None)
         self.tracked = True
@@ -76,13 +76,12 @@ class VideoChannel:
 
     async def new_annotation(self, frame: dict) -> None:
         """Store the viewer's annotation and broadcast it, rendered once, to every viewer."""
-        if self.user is None:
-            return await self.reply_error("Sign in to post annotations.")
-        if not await self.node.rate_limiter.allow(self.user.id):
-            return await self.reply_error("You are posting too fast; wait a second and try again.")
+        if not await self.may_act("Sign in to post annotations.",
+                                  "You are posting too fast; wait a second and try again."):
+            return
         try:
             view = await multimedia.annotate_video(self.user, self.video_id, frame.get("body"),
-                                                   frame.get("at"))
+                                                   frame.get("at"), frame.get("until"))
         except ValidationError as error:
             return await self.reply_error(" ".join(error.errors.values()))
         except NotFoundError:
@@ -90,18 +89,54 @@ class VideoChannel:
         except Exception:
             log.exception("storing an annotation failed (video %s, user %s)", self.video_id, self.user.id)
             return await self.reply_error("Your annotation could not be saved. Please try again.")
-        await self.reply(fragments.posted())
-        await self.broadcast(self.topic, Broadcast(ANNOTATION, fragments.annotations([view]), view.id))
+        await self.publish_change(view)
+        await self.send(fragments.posted())
+
+    async def reply(self, frame: dict) -> None:
+        """Store the viewer's reply in an annotation's thread and broadcast it to every viewer."""
+        if not await self.may_act("Sign in to reply.",
+                                  "You are posting too fast; wait a second and try again."):
+            return
+        try:
+            view = await multimedia.reply_to_annotation(self.user, self._id(frame, "parent_id"),
+                                                        frame.get("body"))
+        except ValidationError as error:
+            return await self.reply_error(" ".join(error.errors.values()))
+        except NotFoundError:
+            return await self.reply_error(
+                "That annotation is gone (perhaps it was just deleted), so it cannot be answered.")
+        except Exception:
+            log.exception("storing a reply failed (video %s, user %s)", self.video_id, self.user.id)
+            return await self.reply_error("Your reply could not be saved. Please try again.")
+        await self.publish_change(view)
+        await self.send(fragments.replied(view.parent_id))
+
+    async def edit(self, frame: dict) -> None:
+        """Replace the text of the viewer's own annotation or reply, for every viewer."""
+        if not await self.may_act("Sign in to edit annotations.",
+                                  "You are going too fast; wait a second and try again."):
+            return
+        try:
+            view = await multimedia.edit_annotation(self.user, self._id(frame, "id"), frame.get("body"))
+        except ValidationError as error:
+            return await self.reply_error(" ".join(error.errors.values()))
+        except NotFoundError:
+            return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
+        except NotAllowedError:
+            return await self.reply_error("Only its author can edit an annotation.")
+        except Exception:
+            log.exception("editing an annotation failed (user %s)", self.user.id)
+            return await self.reply_error("Your edit could not be saved. Please try again.")
+        await self.publish_change(view)
+        await self.send(fragments.edited(view.id))
 
     async def delete_annotation(self, frame: dict) -> None:
-        """Delete an annotation for its author or the video's owner, and remove it for every viewer."""
-        if self.user is None:
-            return await self.reply_error("Sign in to delete annotations.")
-        if not await self.node.rate_limiter.allow(self.user.id):
-            return await self.reply_error("You are going too fast; wait a second and try again.")
+        """Delete an annotation or reply for its author or the video's owner, for every viewer."""
+        if not await self.may_act("Sign in to delete annotations.",
+                                  "You are going too fast; wait a second and try again."):
+            return
         try:
-            view = await multimedia.delete_annotation(
-                self.user, multimedia.parse_id(str(frame.get("id"))) or 0)
+            view = await multimedia.delete_annotation(self.user, self._id(frame, "id"))
         except NotFoundError:
             return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
         except NotAllowedError:
@@ -109,9 +144,24 @@ class VideoChannel:
         except Exception:
             log.exception("deleting an annotation failed (user %s)", self.user.id)
             return await self.reply_error("The annotation could not be deleted. Please try again.")
-        await self.reply(fragments.no_error())
-        await self.broadcast(video_topic(view.video_id),
-                             Broadcast(DELETED, fragments.removals([view.id]), view.id))
+        await self.publish_change(view)
+        await self.send(fragments.no_error())
+
+    @staticmethod
+    def _id(frame: dict, name: str) -> int:
+        """The id a frame names (0, which matches nothing, when it is not one)."""
+        return multimedia.parse_id(str(frame.get(name))) or 0
+
+    async def may_act(self, signed_out: str, too_fast: str) -> bool:
+        """True when the viewer is signed in and within their rate limit; otherwise tell them
+        why not (`signed_out` or `too_fast`) and return False."""
+        if self.user is None:
+            await self.reply_error(signed_out)
+            return False
+        if not await self.node.rate_limiter.allow(self.user.id):
+            await self.reply_error(too_fast)
+            return False
+        return True
 
     async def leave(self) -> None:
         """Unsubscribe from everything this channel joined and leave the viewers panel."""
@@ -121,23 +171,25 @@ class VideoChannel:
         if self.user:
             await self.node.unsubscribe(user_topic(self.user.id), self.feed)
 
-    async def broadcast(self, topic: str, broadcast: Broadcast) -> None:
-        """Publish something already stored to every viewer of its topic, on every node.
+    async def publish_change(self, view: multimedia.AnnotationView) -> None:
+        """Publish a stored change, rendered once, to every viewer of the video on every node.
 
-        A failure is logged, never reported: the change is stored, so an author told "failed"
-        would only do it twice, and viewers who missed the broadcast catch up from the database
-        when the pub/sub connection comes back (catch_up) or their socket rejoins.
+        Published before the author is answered, so changes leave in the order they were
+        stored. A failure is logged, never reported: the change is stored, so an author told
+        "failed" would only do it twice, and every node reads a change it missed from the
+        database when the next one arrives or the pub/sub connection comes back (sequencer).
         """
+        broadcast = Broadcast(CHANGE, fragments.change(view), view.seq - 1, view.seq)
         try:
-            await self.node.publish(topic, broadcast)
+            await self.node.publish(video_topic(view.video_id), broadcast)
         except Exception:
-            log.warning("broadcasting %s %s failed; viewers will catch up", broadcast.kind,
-                        broadcast.annotation_id, exc_info=True)
+            log.warning("broadcasting change %s of video %s failed; viewers will catch up",
+                        view.seq, view.video_id, exc_info=True)
 
-    async def reply(self, text: str) -> None:
+    async def send(self, text: str) -> None:
         """Send a fragment to this viewer alone, in order with what they are already owed."""
         await self.outbox.send_now({"type": "websocket.send", "text": text})
 
     async def reply_error(self, message: str) -> None:
         """Show an error in this viewer's error slot only."""
-        await self.reply(fragments.live_error(message))
+        await self.send(fragments.live_error(message))

@@ -9,14 +9,13 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 
-from app.live.catch_up import catch_up
-from app.live.feed import Feed
 from app.live.presence import Presence
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
 from app.live.pubsub.hub import Hub, Member
 from app.live.pubsub.relay import Relay
 from app.live.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
-from app.live.wire import REDIS_PREFIX
+from app.live.sequencer import Sequencer
+from app.live.wire import REDIS_PREFIX, video_of_topic
 from app.redis_client import connect_redis
 from app.settings import Settings
 
@@ -29,11 +28,12 @@ class LiveService:
         # Workers of one `uvicorn --workers N` share NODE_ID; the pid keeps their entries apart.
         self.node_id = f"{settings.node_id}.{os.getpid()}"
         self.hub = Hub()
+        self.sequencer = Sequencer(self.hub, settings.replay_batch, settings.live_backlog)
         self.redis = connect_redis(settings.redis_url) if settings.redis_url else None
         # Pub/sub gets a client that does not retry by itself: a dropped subscription must reach
         # the relay, which resubscribes and has every viewer catch up on what it missed.
         self._pubsub_redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-        self.relay = Relay(self._make_backend, self.hub, self.resync)
+        self.relay = Relay(self._make_backend, self.sequencer.deliver, self.resync)
         # Publishing is the relay's own (PubSub.publish): a broadcast makes no stop here.
         self.publish = self.relay.publish
         self.rate_limiter: RateLimiter
@@ -77,21 +77,29 @@ class LiveService:
     async def subscribe(self, topic: str, member: Member) -> None:
         """Add a local member to a topic, subscribing this node to it first if need be."""
         if self.hub.join(topic, member):
-            self._subscribing[topic] = asyncio.create_task(self.relay.subscribe(topic))
+            self._subscribing[topic] = asyncio.create_task(self._open(topic))
         task = self._subscribing.get(topic)
         if task is not None:
-            await task
-            self._subscribing.pop(topic, None)
+            try:
+                await task
+            finally:
+                if self._subscribing.get(topic) is task:
+                    del self._subscribing[topic]
+
+    async def _open(self, topic: str) -> None:
+        """Receive a topic's messages on this node; a video's changes are then ordered from
+        its current change number, before any viewer's replay reads the database."""
+        await self.relay.subscribe(topic)
+        video_id = video_of_topic(topic)
+        if video_id is not None:
+            await self.sequencer.track(topic, video_id)
 
     async def unsubscribe(self, topic: str, member: Member) -> None:
         """Remove a local member, unsubscribing this node when it was the topic's last."""
         if self.hub.leave(topic, member):
+            self.sequencer.forget(topic)
             await self.relay.unsubscribe(topic)
 
     async def resync(self) -> None:
         """After a pub/sub outage, bring every local viewer up to date from the database."""
-        for topic in self.hub.topics():
-            feeds = [member for member in self.hub.members(topic)
-                     if isinstance(member, Feed) and member.topic == topic]
-            if feeds:
-                await catch_up(feeds[0].video_id, feeds, self.settings.replay_batch)
+        self.sequencer.catch_up()

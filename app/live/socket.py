@@ -2,15 +2,23 @@
 
 import logging
 import re
-from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 from litestar.types import Receive, Scope, Send
 
 from app import accounts, multimedia
+from app.live import fragments
 from app.live.channel import Node, VideoChannel
 from app.live.transport.outbox import Outbox
-from app.live.wire import BAD_TOKEN, FOREIGN_ORIGIN, SERVER_ERROR, SIGNED_OUT, UNKNOWN_VIDEO, Close
+from app.live.wire import (
+    BAD_TOKEN,
+    FOREIGN_ORIGIN,
+    OUTDATED_PAGE,
+    SERVER_ERROR,
+    SIGNED_OUT,
+    UNKNOWN_VIDEO,
+    Close,
+)
 
 log = logging.getLogger("videologue.live")
 BAD_FRAME_TYPE = "Send text frames only."
@@ -57,16 +65,10 @@ async def _connect(scope: Scope, token: str, node: Node,
     return None, user
 
 
-def _last_seen_id(value: str) -> int:
-    return int(value) if value.isdecimal() else 0
-
-
-def _since(value: str) -> datetime | None:
-    """The `since` cursor (ms since the epoch); without a usable one, every deletion counts."""
-    try:
-        return datetime.fromtimestamp(int(value) / 1000, UTC) if value.isdecimal() else None
-    except (ValueError, OverflowError, OSError):  # past year 9999, or beyond the platform's range
-        return None
+def _cursor(value: str) -> int:
+    """The page's cursor: the change number its list is current to (0: it holds nothing)."""
+    # At most 18 digits: within every column's range, and far from int()'s digit limit.
+    return int(value) if value.isdecimal() and len(value) <= 18 else 0
 
 
 async def video_socket(node: Node, video_id: int, scope: Scope, receive: Receive, send: Send) -> None:
@@ -88,10 +90,16 @@ async def video_socket(node: Node, video_id: int, scope: Scope, receive: Receive
     if refusal:
         await send({"type": "websocket.close", "code": refusal.code, "reason": refusal.reason})
         return
+    if "cursor" not in query and "last_seen_id" in query:
+        # A page served before change numbers: it cannot say what it holds, so it must reload.
+        await send({"type": "websocket.send", "text": fragments.outdated(OUTDATED_PAGE.reason)})
+        await send({"type": "websocket.close", "code": OUTDATED_PAGE.code,
+                    "reason": OUTDATED_PAGE.reason})
+        return
     outbox = Outbox(send, node.settings.live_backlog)
     channel = VideoChannel(node, video_id, user, outbox)
     try:
-        await channel.join(_last_seen_id(_param(query, "last_seen_id")), _since(_param(query, "since")))
+        await channel.join(_cursor(_param(query, "cursor")))
         if user and await _token_user(token, node) is None:
             # Signed out after _connect but before the join subscribed to the user's topic, so
             # that broadcast was missed; any sign-out from now on reaches the channel.

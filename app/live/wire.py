@@ -15,6 +15,12 @@ def video_topic(video_id: int) -> str:
     return f"videos:{video_id}"
 
 
+def video_of_topic(topic: str) -> int | None:
+    """The video id of a video_topic, or None for any other topic."""
+    name, _, video_id = topic.partition(":")
+    return int(video_id) if name == "videos" and video_id.isdecimal() else None
+
+
 def user_topic(user_id: int) -> str:
     """The topic all of one user's sockets join, so they can be closed together."""
     return f"users:{user_id}"
@@ -59,8 +65,10 @@ BAD_TOKEN = Close(4401, "Your session expired — sign in again")
 FOREIGN_ORIGIN = Close(4403, "This socket only serves this site's pages")
 UNKNOWN_VIDEO = Close(4404, "No such video")
 VIDEO_DELETED = Close(4404, "This video was deleted")
+# A page from before change numbers (it sends last_seen_id, not cursor) must be reloaded.
+OUTDATED_PAGE = Close(4409, "Videologue was updated — reload the page")
 SERVER_ERROR = Close(1011, "Something went wrong on our side; reconnecting")
-# "Try Again Later": hx-ws reconnects, and the rejoin catches up by last_seen_id.
+# "Try Again Later": hx-ws reconnects, and the rejoin catches up from the page's cursor.
 FELL_BEHIND = Close(1013, "Too far behind; reconnect to catch up")
 
 
@@ -70,8 +78,7 @@ def partial(target: str, swap: str, html: str = "") -> str:
 
 
 # What a broadcast is about.
-ANNOTATION = "annotation"  # new annotations: html to append, annotation_id the highest of them
-DELETED = "deleted"  # annotations removed: html takes them off the list
+CHANGE = "change"  # the video's changes after number `after` up to `seq`, as fragments to swap in
 PRESENCE = "presence"  # a new viewers panel, rendered on this node for its own viewers
 PRESENCE_CHANGED = "presence_changed"  # someone joined or left: each node re-reads the entries
 CLOSE = "close"  # close every socket on the topic with `close`
@@ -83,7 +90,8 @@ class Broadcast:
 
     kind: str
     html: str = ""
-    annotation_id: int = 0
+    after: int = 0
+    seq: int = 0
     close: Close | None = None
 
     @cached_property
@@ -99,11 +107,11 @@ class Broadcast:
     def encode(self) -> bytes:
         """Serialise for a pub/sub backend."""
         code, reason = self.close or (0, "")
-        return f"{self.kind} {self.annotation_id} {code} {reason}\n{self.html}".encode()
+        return f"{self.kind} {self.after} {self.seq} {code} {reason}\n{self.html}".encode()
 
     @classmethod
     def decode(cls, data: bytes) -> "Broadcast":
         """Parse what encode produced."""
         head, _, html = data.decode().partition("\n")
-        kind, annotation_id, code, reason = head.split(" ", 3)
-        return cls(kind, html, int(annotation_id), Close(int(code), reason) if int(code) else None)
+        kind, after, seq, code, reason = head.split(" ", 4)
+        return cls(kind, html, int(after), int(seq), Close(int(code), reason) if int(code) else None)

@@ -1,18 +1,24 @@
 """Multimedia context: categories, videos and annotations."""
 
 from app.multimedia.annotations import (
-    AnnotationView,
     annotate_video,
     clean_annotation,
-    count_annotations,
     delete_annotation,
-    list_annotation_page,
-    list_annotations,
-    list_deleted_annotation_ids,
+    edit_annotation,
+    reply_to_annotation,
 )
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
 from app.multimedia.tables import Annotation, Category, Video
+from app.multimedia.threads import (
+    AnnotationView,
+    ChangePage,
+    count_annotations,
+    current_change_seq,
+    list_annotations,
+    list_annotations_with_cursor,
+    list_change_page,
+)
 from app.multimedia.uploads import PartialUpload, UploadTooLarge
 from app.multimedia.urls import PlayerSource, parse_video_url
 from app.multimedia.videos import (
@@ -32,6 +38,7 @@ __all__ = [
     "Annotation",
     "AnnotationView",
     "Category",
+    "ChangePage",
     "PartialUpload",
     "PlayerSource",
     "UploadTooLarge",
@@ -42,17 +49,20 @@ __all__ = [
     "count_annotations",
     "create_video",
     "delete_annotation",
+    "current_change_seq",
     "delete_video",
+    "edit_annotation",
     "get_user_video",
     "get_video",
-    "list_annotation_page",
     "list_annotations",
+    "list_annotations_with_cursor",
     "list_categories",
-    "list_deleted_annotation_ids",
+    "list_change_page",
     "list_user_videos",
     "list_videos",
     "parse_id",
     "parse_video_url",
+    "reply_to_annotation",
     "seed_categories",
     "slugify",
     "update_video",

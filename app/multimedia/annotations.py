@@ -1,147 +1,193 @@
-"""Annotations: comments pinned to a moment of a video."""
+"""Annotations: comments pinned to a moment or a stretch of a video, and replies to them.
 
-import sqlite3
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+Every change (post, reply, edit, delete) takes the video's next change number in the same
+transaction that makes it: the UPDATE of the video's row locks it until the commit, so on
+PostgreSQL two changes to one video commit in the order of their numbers (SQLite has one
+writer). The numbers have no gaps, and a reader that sees change n has seen every change
+before it: a page that holds every change up to n misses nothing by asking for those after n.
+"""
 
-from asyncpg.exceptions import ForeignKeyViolationError
+from datetime import UTC, datetime
 
 from app.accounts.tables import User
-from app.multimedia.ids import MAX_ID, is_id
+from app.database import Statement, atomically
+from app.multimedia.ids import is_id
 from app.multimedia.tables import Annotation
+from app.multimedia.threads import COLUMNS, AnnotationView, threads_of, view_of
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
 MAX_BODY = 500
 MAX_AT = 86_400_000
-# How far before a `since` cursor deletions are still reported: covers clocks that differ between
-# nodes and a deletion stamped just before the cursor but committed just after the reader looked.
-DELETION_MARGIN = timedelta(minutes=1)
 
 
-@dataclass(frozen=True)
-class AnnotationView:
-    """An annotation as pages and sockets show it: with its author's username."""
-
-    id: int
-    video_id: int
-    user_id: int
-    username: str
-    body: str
-    at: int
-    created_at: datetime
-
-
-def clean_annotation(body: object, at: object) -> tuple[str, int]:
-    """Validate a posted body and `at`, returning them cleaned or raising ValidationError."""
-    errors: dict[str, str] = {}
+def clean_body(body: object) -> str:
+    """A posted body stripped, or ValidationError when it is empty or too long."""
     text = body.strip() if isinstance(body, str) else ""
     if not text:
-        errors["body"] = "Write something first."
-    elif len(text) > MAX_BODY:
-        errors["body"] = f"Keep it under {MAX_BODY} characters (this one has {len(text)})."
+        raise ValidationError({"body": "Write something first."})
+    if len(text) > MAX_BODY:
+        raise ValidationError({"body": f"Keep it under {MAX_BODY} characters (this one has {len(text)})."})
+    return text
+
+
+def _millis(value: object) -> int:
     try:
-        millis = int(at) if not isinstance(at, bool | float) else int(str(at))
+        millis = int(value) if not isinstance(value, bool | float) else int(str(value))
     except (TypeError, ValueError):
-        millis = -1
-    if not 0 <= millis <= MAX_AT:
+        return -1
+    return millis if 0 <= millis <= MAX_AT else -1
+
+
+def clean_annotation(body: object, at: object, until: object = None) -> tuple[str, int, int | None]:
+    """Validate a posted body, `at` and optional `until` (ms), returning them cleaned or raising
+    ValidationError with one message per bad field."""
+    errors: dict[str, str] = {}
+    try:
+        text = clean_body(body)
+    except ValidationError as error:
+        errors.update(error.errors)
+        text = ""
+    millis = _millis(at)
+    if millis < 0:
         errors["at"] = "The time in the video is not valid."
+    end = None
+    if until not in (None, ""):
+        end = _millis(until)
+        if end < 0:
+            errors["until"] = "The end of the stretch is not a valid time in the video."
+        elif millis >= 0 and end <= millis:
+            errors["until"] = "The end of the stretch must come after its start."
     if errors:
         raise ValidationError(errors)
-    return text, millis
+    return text, millis, end
 
 
-async def annotate_video(user: User, video_id: int, body: object, at: object) -> AnnotationView:
-    """Store the user's annotation on a video, or raise ValidationError / NotFoundError."""
-    text, millis = clean_annotation(body, at)
+def _bump(video_id: int) -> Statement:
+    """The video's next change number: required, so a deleted video voids the transaction."""
+    return Statement("UPDATE videos SET change_seq = change_seq + 1 WHERE id = {} RETURNING change_seq",
+                     (video_id,), required=True)
+
+
+_NEXT = "(SELECT change_seq FROM videos WHERE id = {})"
+_INSERT = ('INSERT INTO annotations ("user", video, body, at, until, parent, created_at, seq, '
+           "created_seq, replies) SELECT {}, id, {}, {}, {}, {}, {}, change_seq, change_seq, 0 "
+           "FROM videos WHERE id = {} RETURNING id")
+
+
+def _thread(top_id: int) -> Statement:
+    """A top-level annotation and its live replies, read inside the change's transaction."""
+    return Statement(f'SELECT {COLUMNS} FROM annotations AS a LEFT JOIN users AS u ON u."id" = a."user" '
+                     'WHERE a."id" = {} OR (a."parent" = {} AND a."deleted_at" IS NULL) ORDER BY a."id"',
+                     (top_id, top_id))
+
+
+async def annotate_video(user: User, video_id: int, body: object, at: object,
+                         until: object = None) -> AnnotationView:
+    """Post the user's annotation on a video, or raise ValidationError / NotFoundError."""
+    text, millis, end = clean_annotation(body, at, until)
     if not is_id(video_id):
         raise NotFoundError("video", video_id)
-    annotation = Annotation(user=user.id, video=video_id, body=text, at=millis)
-    try:
-        await annotation.save()
-    except (sqlite3.IntegrityError, ForeignKeyViolationError) as error:
-        # The INSERT's foreign key, not a lookup first, catches a missing or just-deleted video.
-        if (isinstance(error, sqlite3.IntegrityError)
-                and error.sqlite_errorcode != sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY):
-            raise
-        raise NotFoundError("video", video_id) from error
-    return AnnotationView(annotation.id, video_id, user.id, user.username, text, millis,
-                          annotation.created_at)
+    now = datetime.now(UTC)
+    results = await atomically(Annotation._meta.db, [
+        _bump(video_id),
+        Statement(_INSERT, (user.id, text, millis, end, None, now, video_id), required=True)])
+    if results is None:
+        raise NotFoundError("video", video_id)
+    seq = results[0][0]["change_seq"]
+    return AnnotationView(results[1][0]["id"], video_id, user.id, user.username, text, millis, now,
+                          until=end, seq=seq, created_seq=seq)
 
 
-_COLUMNS = (Annotation.id, Annotation.video, Annotation.user, Annotation.user.username,
-            Annotation.body, Annotation.at, Annotation.created_at)
-
-
-def _view(row: dict) -> AnnotationView:
-    return AnnotationView(row["id"], row["video"], row["user"], row["user.username"],
-                          row["body"], row["at"], row["created_at"])
-
-
-async def list_annotations(video_id: int) -> list[AnnotationView]:
-    """The video's annotations, ordered by (at, id), in one query."""
-    if not is_id(video_id):
-        return []
-    rows = await Annotation.select(*_COLUMNS).where(
-        Annotation.video == video_id, Annotation.deleted_at.is_null()
-    ).order_by(Annotation.at, Annotation.id)
-    return [_view(row) for row in rows]
-
-
-# The replay's page query, written out: every socket's join runs it, and Piccolo's builder spent
-# ~0.25 ms composing the same SQL (the joined username included), a quarter of a connect's CPU.
-_PAGE_SQL = (
-    'SELECT a."id", a."video", a."user", u."username" AS "user.username", a."body", a."at", '
-    'a."created_at" FROM "annotations" AS a LEFT JOIN "users" AS u ON u."id" = a."user" '
-    'WHERE a."video" = {} AND a."id" > {} AND a."deleted_at" IS NULL ORDER BY a."id" LIMIT {}')
-
-
-async def list_annotation_page(video_id: int, after_id: int, limit: int) -> list[AnnotationView]:
-    """Up to `limit` of the video's live annotations with id above after_id, ordered by id, in one query."""
-    if not is_id(video_id) or after_id >= MAX_ID or limit <= 0:
-        return []
-    # Keyset, not OFFSET: each page starts where the last ended, however deep into the history.
-    rows = await Annotation.raw(_PAGE_SQL, video_id, max(after_id, 0), limit)
-    return [_view(row) for row in rows]
-
-
-async def count_annotations(video_ids: list[int]) -> dict[int, int]:
-    """How many live annotations each of these videos has, in one query."""
-    if not video_ids:
-        return {}
-    rows = await Annotation.raw(
-        "SELECT video, COUNT(*) AS n FROM annotations WHERE deleted_at IS NULL "
-        "AND video IN (" + ",".join(str(int(v)) for v in video_ids) + ") GROUP BY video"
-    )
-    return {row["video"]: row["n"] for row in rows}
-
-
-async def delete_annotation(user: User, annotation_id: int) -> AnnotationView:
-    """Delete an annotation as its author or its video's owner; NotFoundError / NotAllowedError otherwise."""
+async def _find(annotation_id: object) -> dict:
+    """The annotation's row with its video's owner, or NotFoundError when missing or deleted."""
     row = None
-    if is_id(annotation_id):
-        row = await Annotation.select(*_COLUMNS, Annotation.video.user.as_alias("owner")).where(
+    if isinstance(annotation_id, int) and is_id(annotation_id):
+        row = await Annotation.select(
+            Annotation.id, Annotation.video, Annotation.user, Annotation.parent, Annotation.at,
+            Annotation.video.user.as_alias("owner")).where(
             Annotation.id == annotation_id, Annotation.deleted_at.is_null()).first()
     if row is None:
         raise NotFoundError("annotation", annotation_id)
+    return row
+
+
+async def reply_to_annotation(user: User, annotation_id: object, body: object) -> AnnotationView:
+    """Reply to an annotation (a reply to a reply joins the same thread); ValidationError,
+    NotFoundError for an unknown or deleted annotation."""
+    text = clean_body(body)
+    target = await _find(annotation_id)
+    top = await _find(target["parent"]) if target["parent"] else target
+    video_id, now = top["video"], datetime.now(UTC)
+    results = await atomically(Annotation._meta.db, [
+        _bump(video_id),
+        Statement('UPDATE annotations SET replies = replies + 1 WHERE id = {} '
+                  "AND deleted_at IS NULL RETURNING replies", (top["id"],), required=True),
+        Statement(_INSERT, (user.id, text, top["at"], None, top["id"], now, video_id), required=True)])
+    if results is None:
+        raise NotFoundError("annotation", annotation_id)
+    seq = results[0][0]["change_seq"]
+    return AnnotationView(results[2][0]["id"], video_id, user.id, user.username, text, top["at"],
+                          now, parent_id=top["id"], seq=seq, created_seq=seq,
+                          reply_count=results[1][0]["replies"])
+
+
+async def edit_annotation(user: User, annotation_id: object, body: object) -> AnnotationView:
+    """Replace the body of the user's own annotation or reply; ValidationError, NotFoundError,
+    or NotAllowedError for anyone but its author (a video's owner may delete, not rewrite)."""
+    text = clean_body(body)
+    row = await _find(annotation_id)
+    if row["user"] != user.id:
+        raise NotAllowedError(f"annotation {annotation_id}")
+    video_id = row["video"]
+    statements = [
+        _bump(video_id),
+        Statement("UPDATE annotations SET body = {}, edited_at = {}, seq = " + _NEXT +
+                  " WHERE id = {} AND deleted_at IS NULL RETURNING id",
+                  (text, datetime.now(UTC), video_id, row["id"]), required=True),
+        _thread(row["id"]) if row["parent"] is None else _item(row["id"], row["parent"])]
+    results = await atomically(Annotation._meta.db, statements)
+    if results is None:
+        raise NotFoundError("annotation", annotation_id)
+    return _changed(results[2], row["parent"] is None)
+
+
+def _item(reply_id: int, top_id: int) -> Statement:
+    """A reply with its thread's live replies, change number and deletion."""
+    return Statement(f'SELECT {COLUMNS}, p."replies" AS "thread_replies", p."seq" AS "thread_seq", '
+                     'p."deleted_at" AS "thread_deleted_at" FROM annotations AS a '
+                     'LEFT JOIN users AS u ON u."id" = a."user" JOIN annotations AS p ON p."id" = {} '
+                     'WHERE a."id" = {}', (top_id, reply_id))
+
+
+def _changed(rows: list[dict], top_level: bool) -> AnnotationView:
+    """The changed item as read in its transaction: a whole thread for a top-level annotation."""
+    return threads_of(rows)[0] if top_level else view_of(rows[0])
+
+
+async def delete_annotation(user: User, annotation_id: object) -> AnnotationView:
+    """Delete an annotation or reply as its author or its video's owner; NotFoundError /
+    NotAllowedError otherwise. A deleted annotation's replies stay under a "deleted" note."""
+    row = await _find(annotation_id)
     if user.id not in (row["user"], row["owner"]):
         raise NotAllowedError(f"annotation {annotation_id}")
-    # Kept as a row with deleted_at set, so viewers who were away learn of it when they rejoin;
-    # the condition makes a second, concurrent delete find nothing rather than stamp it again.
-    stamped = await Annotation.update({Annotation.deleted_at: datetime.now(UTC)}).where(
-        Annotation.id == annotation_id, Annotation.deleted_at.is_null()).returning(Annotation.id)
-    if not stamped:
+    video_id, parent = row["video"], row["parent"]
+    # Kept as a row with deleted_at set and a new change number, so viewers who were away learn
+    # of it when they rejoin; the condition makes a concurrent second delete void.
+    statements = [
+        _bump(video_id),
+        Statement("UPDATE annotations SET deleted_at = {}, seq = " + _NEXT +
+                  " WHERE id = {} AND deleted_at IS NULL RETURNING id",
+                  (datetime.now(UTC), video_id, row["id"]), required=True)]
+    if parent is None:
+        statements.append(_thread(row["id"]))
+    else:
+        # A deleted annotation whose last reply goes leaves the list too: it changes with it.
+        statements.append(Statement(
+            "UPDATE annotations SET replies = replies - 1, seq = CASE WHEN deleted_at IS NOT NULL "
+            "AND replies = 1 THEN " + _NEXT + " ELSE seq END WHERE id = {} RETURNING id",
+            (video_id, parent)))
+        statements.append(_item(row["id"], parent))
+    results = await atomically(Annotation._meta.db, statements)
+    if results is None:
         raise NotFoundError("annotation", annotation_id)
-    return _view(row)
-
-
-async def list_deleted_annotation_ids(video_id: int, up_to_id: int,
-                                      since: datetime | None = None) -> list[int]:
-    """Ids up to up_to_id of the video's annotations deleted since `since` (ever, when None), ascending."""
-    if not is_id(video_id) or up_to_id <= 0:
-        return []
-    query = Annotation.select(Annotation.id).where(
-        Annotation.video == video_id, Annotation.id <= min(up_to_id, MAX_ID),
-        Annotation.deleted_at.is_not_null())
-    if since is not None:
-        query = query.where(Annotation.deleted_at >= since - DELETION_MARGIN)
-    return [row["id"] for row in await query.order_by(Annotation.id)]
+    return _changed(results[-1], parent is None)

@@ -22,10 +22,14 @@ class Video(Table, tablename="videos"):
     description = Text(default="")
     slug = Varchar(length=80)
     created_at = Timestamptz()
+    # The last change number given to one of its annotations: every post, reply, edit and delete
+    # takes the next one, in the same transaction, so commits happen in change-number order.
+    change_seq = Integer(default=0)
 
 
 class Annotation(Table, tablename="annotations"):
-    """A comment pinned to a moment (`at`, in ms) of a video."""
+    """A comment pinned to a moment (`at`, in ms, to `until` when it covers a stretch) of a
+    video, or a reply to one (`parent`), which has no moment of its own."""
 
     user = ForeignKey(references=User, on_delete=OnDelete.cascade)
     video = ForeignKey(references=Video, on_delete=OnDelete.cascade, index=True)
@@ -34,3 +38,9 @@ class Annotation(Table, tablename="annotations"):
     created_at = Timestamptz()
     # Set instead of deleting the row, so a rejoining viewer learns of the deletion.
     deleted_at = Timestamptz(null=True, default=None)
+    parent = Integer(null=True, default=None)  # the top-level annotation a reply belongs to
+    until = Integer(null=True, default=None)
+    edited_at = Timestamptz(null=True, default=None)
+    seq = Integer(default=0)  # the video's change number of this row's latest change
+    created_seq = Integer(default=0)  # the change number of its posting
+    replies = Integer(default=0)  # how many of its replies are not deleted

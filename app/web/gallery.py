@@ -56,11 +56,24 @@ def pushed(slug: str, title: str, note: str, shown_in: str, html: str) -> Sample
     return Sample(slug, title, note, shown_in, html, parts)
 
 
-def _annotation(annotation_id: int, username: str, body: str, at: int) -> multimedia.AnnotationView:
-    text, millis = multimedia.clean_annotation(body, at)  # only what the server would accept
+def _annotation(annotation_id: int, username: str, body: str, at: int, until: int | None = None,
+                **state) -> multimedia.AnnotationView:
+    """A view of an annotation (or, with parent_id in state, a reply) the server would accept."""
+    text, millis, end = multimedia.clean_annotation(body, at, until)
     return multimedia.AnnotationView(id=annotation_id, video_id=1, user_id=annotation_id,
-                                     username=username, body=text, at=millis,
-                                     created_at=datetime.now(UTC))
+                                     username=username, body=text, at=millis, until=end,
+                                     created_at=datetime.now(UTC), **state)
+
+
+def _thread(deleted: bool) -> multimedia.AnnotationView:
+    """A ranged annotation with two replies, one of them edited; its parent deleted or not."""
+    edited = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    replies = (_annotation(32, "Bob", "Agreed, the cut comes a beat late.", 95_000, parent_id=31),
+               _annotation(33, "carol", "Fixed in the next export.", 95_000, parent_id=31,
+                           edited_at=edited))
+    return _annotation(31, "ada", "The whole chase scene drags.", 95_000, 128_500,
+                       deleted=deleted, edited_at=None if deleted else edited,
+                       reply_count=len(replies), replies=replies)
 
 
 def _refusal(body: str) -> str:
@@ -94,9 +107,17 @@ def samples() -> list[Sample]:
         pushed("annotation-batch", "Several annotations, from 0:00 to hours in",
                "A replay frame or the page's list: the player keeps them sorted by time.",
                "annotations", fragments.annotations(batch)),
-        pushed("annotation-removals", "Annotations taken off the list",
-               "Each wrapper deletes one item by its id, so nothing is left to show.",
-               "removed", fragments.removals([11, 12])),
+        pushed("annotation-thread", "A ranged, edited annotation with replies",
+               "Its range shows as a span of times, the edit as a note; the replies sit in a "
+               "thread under it, in posting order.", "annotations",
+               fragments.annotations([_thread(deleted=False)])),
+        pushed("annotation-deleted-thread", "A deleted annotation that has replies",
+               "The thread stays readable: the annotation says it was deleted, its replies "
+               "remain.", "annotations", fragments.annotations([_thread(deleted=True)])),
+        pushed("annotation-removal", "An annotation taken off the list",
+               "Deleted with no replies: the wrapper deletes the item by its id, so nothing is "
+               "left to show.", "removed",
+               fragments.change(_annotation(12, "Bob", "Gone.", 0, deleted=True, seq=9))),
         pushed("error-refused", "An error in the live error slot",
                "Sent to the one viewer whose post was refused.", "error",
                fragments.live_error(_refusal(LONG_BODY + "!"))),

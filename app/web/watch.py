@@ -1,6 +1,5 @@
 """Browsing videos, the watch page and its annotation exports."""
 
-import time
 from typing import Annotated
 
 from litestar import Controller, Request, get
@@ -51,11 +50,11 @@ class WatchController(Controller):
         user = request.state.user
         settings = request.app.state.settings
         token = accounts.sign_socket_token(settings.secret_key, user) if user else None
-        # Taken before the list is read: the socket tells this page of every deletion since.
-        since = round(time.time() * 1000)
-        return page(request, "watch/show.html", video=video, token=token, since=since,
+        # Read together: the socket sends this page every change after the list's cursor.
+        cursor, annotations = await multimedia.list_annotations_with_cursor(video.id)
+        return page(request, "watch/show.html", video=video, token=token, cursor=cursor,
                     source=multimedia.parse_video_url(video.url),
-                    annotations=await multimedia.list_annotations(video.id), viewers=None, guests=0)
+                    annotations=annotations, viewers=None, guests=0)
 
     @get("/{video_id:int}/annotations.vtt", media_type="text/vtt")  # Litestar adds the charset
     async def captions(self, video_id: FromPath[int]) -> str:

@@ -326,7 +326,7 @@
     const form = live.querySelector("[data-annotate]");
     const strip = document.querySelector("[data-timeline]");
     const dialog = document.getElementById("shortcuts");
-    let lastSeenId = 0, connection = null, wasLive = false, lastJump = null;
+    let connection = null, wasLive = false, lastJump = null;
 
     const now = () => (player ? player.now() : 0);
     const typing = typingPause(live, player, now);
@@ -349,14 +349,14 @@
       if (notice && !notice.hidden && +notice.dataset.at <= t) notice.hidden = true;
       if (markers) markers.update(t, player ? player.duration() : 0);
     };
-    const noteSeen = (item) => { lastSeenId = Math.max(lastSeenId, +item.dataset.id || 0); };
-    const withLastSeen = (url) => {
+    // The change number the list is current to: every fragment ends by replacing #live-cursor,
+    // and a reconnect asks for the changes after it, so nothing is missed or repeated.
+    const withCursor = (url) => {
       const u = new URL(url);
-      u.searchParams.set("last_seen_id", String(lastSeenId));
+      u.searchParams.set("cursor", document.getElementById("live-cursor")?.dataset.seq || "0");
       return u.toString();
     };
 
-    annotationsIn(list).forEach(noteSeen);
     if (markers) markers.sync();
     reveal();
     if (player) player.onUpdate(reveal);
@@ -367,14 +367,12 @@
       if (added.length > 1) quietly();
       for (const item of added) {
         placeSorted(list, item);
-        noteSeen(item);
         if (+item.dataset.at > now() && notice) {
           notice.textContent = `New annotation ahead at ${timecode(+item.dataset.at)}.`;
           notice.dataset.at = item.dataset.at;
           notice.hidden = false;
         }
       }
-      if (connection) connection.url = withLastSeen(connection.url);
       if (markers) markers.sync();
       reveal();
     }).observe(list, { childList: true });
@@ -401,6 +399,7 @@
       if ("at" in values) values.at = typing.at();
     });
     live.addEventListener("htmx:after:swap", () => {
+      if (connection) connection.url = withCursor(connection.url);
       const fresh = document.querySelector("#annotation-body[data-fresh]");
       if (fresh) { fresh.removeAttribute("data-fresh"); typing.posted(fresh); reveal(); }
     });
@@ -454,11 +453,11 @@
         if (player.paused()) player.play(); else player.pause();
       },
     };
-    // Every (re)connect carries the newest id we hold, so the server replays only what we lack.
+    // Every (re)connect carries the page's cursor, so the server replays only what we lack.
     const beforeConnection = (event) => {
       connection = event.detail.connection;
-      connection.url = withLastSeen(connection.url);
-      // Not lastSeenId: a video nobody annotated yet would say "Connecting…" through an outage.
+      connection.url = withCursor(connection.url);
+      // Not the cursor: a video nobody annotated yet would say "Connecting…" through an outage.
       setStatus("connecting", wasLive ? "Reconnecting…" : "Connecting…");
     };
     window.videologuePlayer = { now, seekTo: (ms) => player && player.seekTo(ms), player };

@@ -184,4 +184,4 @@ async def test_the_page_goes_live_even_when_scripts_arrive_late(new_page, clock_
     await wait_live(page)
     assert len(held_until_htmx_started) == len(late), held_until_htmx_started
     await expect(page.locator("#annotations > li")).to_have_count(1)
-    assert len(sockets) == 1 and "last_seen_id=" in sockets[0]
+    assert len(sockets) == 1 and "cursor=" in sockets[0]

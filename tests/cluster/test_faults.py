@@ -5,6 +5,7 @@ stopped and started off the event loop, so the test's own sockets keep being ser
 """
 
 import asyncio
+import re
 import signal
 
 import pytest
@@ -12,7 +13,7 @@ from websockets.exceptions import ConnectionClosed
 
 from app.live.wire import video_topic
 from tests.cluster.conftest import eventually
-from tests.live.test_socket import annotation_ids
+from tests.live.test_socket import annotation_ids, cursor_after
 
 POSTED = "#annotation-body"  # the author's "stored" reply replaces the annotate box
 
@@ -25,6 +26,11 @@ async def post_and_confirm(tab, body: str, at: int) -> str:
             frame = await tab.frame()
             if POSTED in frame or 'hx-target="#live-error"' in frame:
                 return frame
+
+
+def with_cursor(url: str, cursor: int) -> str:
+    """A watch page's socket URL as its page sends it on a reconnect: with the cursor it holds."""
+    return re.sub(r"cursor=\d+", f"cursor={cursor}", url)
 
 
 async def stored_bodies(cluster, video: int) -> list[str]:
@@ -45,7 +51,7 @@ async def test_killing_a_node_loses_nothing_and_its_viewers_resume_on_the_other(
     await watcher.panel_showing(f"{alice_name} (1)", f"{bob_name} (1)", "1 guest")
     for index in range(3):
         assert POSTED in await post_and_confirm(poster, f"before the crash {index}", index)
-    held = annotation_ids(await guest.frames_until("before the crash 2"))
+    held = await guest.frames_until("before the crash 2")
 
     await asyncio.to_thread(cluster.a.stop, signal.SIGKILL)
     try:
@@ -59,8 +65,7 @@ async def test_killing_a_node_loses_nothing_and_its_viewers_resume_on_the_other(
             await guest.frame(timeout=30)
 
         # The guest's page reconnects to node B with what it holds, and gets only what it missed.
-        separator = "&" if "?" in guest_url_b else "?"  # the page's URL carries `since` already
-        resumed = await sockets(f"{guest_url_b}{separator}last_seen_id={max(held)}")
+        resumed = await sockets(with_cursor(guest_url_b, cursor_after(held)))
         frames = await resumed.frames_until("while A is down")
         assert len(annotation_ids(frames)) == 1 and "before the crash" not in "".join(frames)
         # A later post is a barrier: anything more the resume sent would arrive before it.

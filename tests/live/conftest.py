@@ -54,9 +54,20 @@ class Viewer:
 
     async def delete(self, annotation_id):
         """Press an annotation's Delete button as hx-ws sends it: the form's values plus headers."""
-        frame = {"event": "delete_annotation", "id": str(annotation_id),
-                 "headers": {"HX-Request": "true"}}
-        await self.socket.send(json.dumps(frame))
+        await self.send("delete_annotation", id=str(annotation_id))
+
+    async def reply(self, parent_id, body="Indeed"):
+        """Send a thread's reply form."""
+        await self.send("reply", parent_id=str(parent_id), body=body)
+
+    async def edit(self, annotation_id, body="Edited"):
+        """Send an item's edit form."""
+        await self.send("edit", id=str(annotation_id), body=body)
+
+    async def send(self, event: str, **values):
+        """Send a form's values as hx-ws does, with its headers."""
+        await self.socket.send(json.dumps({"event": event, **values,
+                                           "headers": {"HX-Request": "true"}}))
 
     async def frame(self, timeout: float = 10) -> str:
         """The next frame the server pushes, other than a viewers-panel update."""
@@ -143,17 +154,16 @@ class Viewer:
 
 @pytest.fixture
 async def join(server):
-    """Open viewers on a video: join(video, user=None, last_seen_id=None, origin=None, since=None)."""
+    """Open viewers on a video: join(video, user=None, cursor=None, origin=None, token=None,
+    query=()), `query` being extra (name, value) pairs."""
     opened = []
 
-    async def open_viewer(video, user=None, last_seen_id=None, origin=None, token=None, since=None):
-        query = []
+    async def open_viewer(video, user=None, cursor=None, origin=None, token=None, query=()):
+        query = [f"{name}={value}" for name, value in query]
         if user is not None or token is not None:
             query.append(f"token={token or token_for(user)}")
-        if last_seen_id is not None:
-            query.append(f"last_seen_id={last_seen_id}")
-        if since is not None:
-            query.append(f"since={since}")
+        if cursor is not None:
+            query.append(f"cursor={cursor}")
         url = f"{server.ws_url}/live/videos/{video if isinstance(video, int) else video.id}"
         if query:
             url += "?" + "&".join(query)

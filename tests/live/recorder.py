@@ -5,12 +5,12 @@ from app.live import fragments
 from app.live.channel import VideoChannel
 from app.live.node import LiveService
 from app.live.transport.outbox import Outbox
-from app.live.wire import ANNOTATION, Broadcast
+from app.live.wire import CHANGE, Broadcast
 
 BACKLOG = 3
 PAGE = 3
 LIST_ANNOTATIONS = multimedia.list_annotations
-LIST_PAGE = multimedia.list_annotation_page
+LIST_PAGE = multimedia.list_change_page
 
 
 class Recorder:
@@ -28,22 +28,29 @@ class Recorder:
 
     async def post(self, user, video, body: str, at: int) -> None:
         """Store an annotation and hand its broadcast to this channel, as the hub would."""
-        view = await multimedia.annotate_video(user, video.id, body, at)
-        self.channel.feed.receive(self.channel.topic, Broadcast(ANNOTATION, fragments.annotations([view]),
-                                                           view.id))
+        self.hear(await multimedia.annotate_video(user, video.id, body, at))
+
+    def hear(self, view) -> None:
+        """Hand a stored change's broadcast to this channel, as the hub would."""
+        self.channel.feed.receive(self.channel.topic, change_of(view))
+
+
+def change_of(view) -> Broadcast:
+    """The broadcast the channel publishes for a stored change."""
+    return Broadcast(CHANGE, fragments.change(view), view.seq - 1, view.seq)
 
 
 def during_first_query(monkeypatch, changes) -> list[int]:
-    """Run `changes()` while the channel's first replay query is out; return every query's id."""
+    """Run `changes()` while the channel's first replay query is out; return every query's cursor."""
     queries = []
 
-    async def slow_query(video_id, after_id, limit):
-        views = await LIST_PAGE(video_id, after_id, limit)
+    async def slow_query(video_id, after, limit):
+        page = await LIST_PAGE(video_id, after, limit)
         if not queries:
             await changes()
-        queries.append(after_id)
-        return views
-    monkeypatch.setattr(multimedia, "list_annotation_page", slow_query)
+        queries.append(after)
+        return page
+    monkeypatch.setattr(multimedia, "list_change_page", slow_query)
     return queries
 
 
@@ -51,9 +58,9 @@ def frames_sent_at_each_page_read(monkeypatch, viewer: Recorder) -> list[int]:
     """Count, each time the replay reads a page, how many frames the viewer had been sent by then."""
     reads = []
 
-    async def counted_query(video_id, after_id, limit):
+    async def counted_query(video_id, after, limit):
         reads.append(len(viewer.texts()))
-        return await LIST_PAGE(video_id, after_id, limit)
-    monkeypatch.setattr(multimedia, "list_annotation_page", counted_query)
+        return await LIST_PAGE(video_id, after, limit)
+    monkeypatch.setattr(multimedia, "list_change_page", counted_query)
     return reads
 

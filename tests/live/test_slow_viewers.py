@@ -10,7 +10,7 @@ from websockets.exceptions import ConnectionClosed
 
 from app import multimedia
 from tests.factories import make_user, make_video
-from tests.live.test_socket import annotation_ids
+from tests.live.test_socket import annotation_ids, cursor_after
 
 HISTORY = 12_000  # ~7 MB: more than the kernel (up to 4 MiB) and uvicorn buffer for a stalled reader
 BODY = "x" * 480
@@ -33,12 +33,14 @@ async def test_a_stalled_viewer_does_not_delay_others_and_is_closed_then_catches
     video = await make_video(alice)
     # One bulk insert instead of 12,000 context calls keeps the test quick.
     await multimedia.Annotation.insert(*(
-        multimedia.Annotation(user=alice.id, video=video.id, body=f"{BODY} h{i}", at=i)
+        multimedia.Annotation(user=alice.id, video=video.id, body=f"{BODY} h{i}", at=i,
+                              seq=i + 1, created_seq=i + 1)
         for i in range(HISTORY)))
-    newest = max(a.id for a in await multimedia.list_annotations(video.id))
+    await multimedia.Video.update({multimedia.Video.change_seq: HISTORY}).where(
+        multimedia.Video.id == video.id)
     cut_offs = server.log().count(CUT_OFF)
     stalled = await stalled_viewer(server, video)
-    poster, watcher = await join(video, alice, last_seen_id=newest), await join(video, last_seen_id=newest)
+    poster, watcher = await join(video, alice, cursor=HISTORY), await join(video, cursor=HISTORY)
     await watcher.joined()  # so it hears every post
 
     # Post in rounds until the server gives up on the stalled viewer: its replay is stuck on a
@@ -52,16 +54,17 @@ async def test_a_stalled_viewer_does_not_delay_others_and_is_closed_then_catches
         received = annotation_ids(await watcher.frames_until(f"live #{posts - 1}<", timeout=30))
         assert len(received) == 10  # the watcher gets every post while the stalled one reads nothing
 
-    got = []
+    got, frames = [], []
     with pytest.raises(ConnectionClosed) as closed:
         async with asyncio.timeout(60):
             while True:
-                got.extend(annotation_ids([await stalled.recv()]))
+                frames.append(await stalled.recv())
+                got.extend(annotation_ids(frames[-1:]))
     assert closed.value.rcvd and closed.value.rcvd.code == 1013  # reconnectable: hx-ws comes back
     total = HISTORY + posts
     assert 0 < len(got) < total
 
-    rejoined = await join(video, last_seen_id=max(got))
+    rejoined = await join(video, cursor=cursor_after(frames))
     frames = await rejoined.replay(timeout=60)  # everything it lacks, each once, and nothing more
     assert sorted(got + annotation_ids(frames)) == sorted(
         a.id for a in await multimedia.list_annotations(video.id))

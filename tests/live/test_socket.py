@@ -19,9 +19,18 @@ from tests.server import AppServer
 ANNOTATION_IDS = re.compile(r'id="annotation-(\d+)"')
 
 
+CURSORS = re.compile(r'<span id="live-cursor" data-seq="(\d+)" hidden>')
+
+
 def annotation_ids(frames: list[str]) -> list[int]:
     """The annotation ids in the frames, in the order they arrived."""
     return [int(found) for frame in frames for found in ANNOTATION_IDS.findall(frame)]
+
+
+def cursor_after(frames: list[str]) -> int:
+    """The cursor a page holds after these frames: the last one they set (0 if none)."""
+    found = [int(seq) for frame in frames for seq in CURSORS.findall(frame)]
+    return found[-1] if found else 0
 
 
 async def test_a_post_reaches_three_viewers_including_the_sender(join):
@@ -70,22 +79,23 @@ async def test_join_replays_annotations_ordered_by_time_then_id(join):
     assert annotation_ids([await viewer.frame()]) == [early.id, tie.id, late.id]
 
 
-async def test_last_seen_id_replays_only_newer_annotations(join):
+async def test_the_cursor_replays_only_newer_changes_and_says_where_the_page_now_is(join):
     alice = await make_user()
     video = await make_video(alice)
     seen = await make_annotation(alice, video, "seen", at=5000)
     newer = await make_annotation(alice, video, "newer", at=100)
-    viewer = await join(video, last_seen_id=seen.id)
+    viewer = await join(video, cursor=seen.seq)
     replay = await viewer.replay()
     assert len(replay) == 1 and annotation_ids(replay) == [newer.id]
+    assert replay[0].endswith(f'<span id="live-cursor" data-seq="{newer.seq}" hidden></span></hx-partial>')
 
 
-@pytest.mark.parametrize("garbage", ["abc", "-3", "%C2%B2", "1e3"])
-async def test_an_unusable_last_seen_id_replays_everything(join, garbage):
+@pytest.mark.parametrize("garbage", ["abc", "-3", "%C2%B2", "1e3", "9" * 19])
+async def test_an_unusable_cursor_replays_everything(join, garbage):
     alice = await make_user()
     video = await make_video(alice)
     first = await make_annotation(alice, video, "first", at=100)
-    viewer = await join(video, alice, last_seen_id=garbage)  # "%C2%B2" is "²": a digit, not a decimal
+    viewer = await join(video, alice, cursor=garbage)  # "%C2%B2" is "²": a digit, not a decimal
     assert annotation_ids([await viewer.frame()]) == [first.id]
     await viewer.post("still works")
     assert "still works" in "".join(await viewer.frames_until("still works"))
@@ -248,7 +258,7 @@ async def test_a_socket_whose_join_fails_is_closed_with_1011_and_the_app_carries
     video = await make_video(alice)
     await make_annotation(alice, video, body="Still here")
 
-    async def broken_join(self, last_seen_id, since=None):
+    async def broken_join(self, cursor):
         raise RuntimeError("the database went away")
 
     with monkeypatch.context() as patched:
@@ -267,17 +277,27 @@ async def test_a_sign_out_between_connect_and_join_still_closes_the_socket(clien
     video = await make_video(alice)
     join = VideoChannel.join
 
-    async def join_after_a_missed_sign_out(self, last_seen_id, since=None):
+    async def join_after_a_missed_sign_out(self, cursor):
         # Signed out elsewhere after the token was checked; its broadcast went out before this
         # channel subscribed to alice's topic, so only the database knows.
         await accounts.sign_out_everywhere(self.user)
-        await join(self, last_seen_id, since)
+        await join(self, cursor)
 
     monkeypatch.setattr(VideoChannel, "join", join_after_a_missed_sign_out)
     with (client.websocket_connect(f"/live/videos/{video.id}?token={token_for(alice)}") as socket,
           pytest.raises(WebSocketDisconnect) as closed):
         socket.receive(timeout=5)  # without the close, this times out
     assert closed.value.code == 4001
+
+
+async def test_a_page_from_before_change_numbers_is_asked_to_reload(join):
+    alice = await make_user()
+    video = await make_video(alice)
+    old_page = await join(video, query=[("last_seen_id", "5"), ("since", "1764700000000")])
+    assert "Videologue was updated — reload the page" in await old_page.frame()
+    with pytest.raises(ConnectionClosed) as closed:
+        await old_page.frame()
+    assert closed.value.rcvd.code == 4409
 
 
 async def test_posting_to_a_video_deleted_meanwhile_is_explained_and_the_socket_stays(join, server):

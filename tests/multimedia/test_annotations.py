@@ -1,6 +1,4 @@
-"""Annotations: validation, ordering by moment, replay since an id, and deletion."""
-
-from datetime import UTC, datetime, timedelta
+"""Annotations: validation, ordering by moment, pages of changes, and deletion."""
 
 import pytest
 
@@ -21,11 +19,11 @@ def test_a_body_over_500_characters_is_rejected_and_500_is_accepted():
     with pytest.raises(ValidationError) as error:
         clean_annotation("x" * 501, 1000)
     assert set(error.value.errors) == {"body"}
-    assert clean_annotation("x" * 500, 1000) == ("x" * 500, 1000)
+    assert clean_annotation("x" * 500, 1000) == ("x" * 500, 1000, None)
 
 
 def test_the_body_is_trimmed_before_it_is_measured():
-    assert clean_annotation(f"  {'x' * 500}  ", 0) == ("x" * 500, 0)
+    assert clean_annotation(f"  {'x' * 500}  ", 0) == ("x" * 500, 0, None)
 
 
 @pytest.mark.parametrize("at", [-1, 86_400_001, "abc", None, "", 1.5, True, [1000]])
@@ -37,7 +35,7 @@ def test_a_moment_outside_the_first_24_hours_or_not_a_number_is_rejected(at):
 
 @pytest.mark.parametrize(("at", "millis"), [(0, 0), (86_400_000, 86_400_000), ("1500", 1500)])
 def test_a_moment_within_the_first_24_hours_is_accepted_as_milliseconds(at, millis):
-    assert clean_annotation("Nice", at) == ("Nice", millis)
+    assert clean_annotation("Nice", at) == ("Nice", millis, None)
 
 
 def test_a_bad_body_and_a_bad_moment_are_reported_together():
@@ -65,20 +63,22 @@ async def test_annotations_of_other_videos_are_not_listed():
     assert await multimedia.list_annotations(video.id) == []
 
 
-async def test_a_page_of_annotations_is_the_next_live_ones_by_id_after_a_cursor():
+async def test_a_page_of_changes_is_the_next_items_by_change_number_after_a_cursor():
     alice, bob = await make_user(), await make_user()
     video, other = await make_video(alice), await make_video(alice)
     first = await make_annotation(alice, video, "first", at=9000)
     gone = await make_annotation(bob, video, "gone", at=1)
     await make_annotation(alice, other, "elsewhere", at=2)
     rest = [await make_annotation(bob, video, f"note {at}", at=at) for at in (500, 100, 300)]
-    await multimedia.delete_annotation(bob, gone.id)
+    await multimedia.delete_annotation(bob, gone.id)  # change 6: the deleted item comes last
 
-    page = await multimedia.list_annotation_page(video.id, after_id=0, limit=3)
-    assert [a.id for a in page] == [first.id, rest[0].id, rest[1].id]  # by id, not by moment
-    assert [a.username for a in page] == [alice.username, bob.username, bob.username]
-    assert await multimedia.list_annotation_page(video.id, page[-1].id, 3) == [rest[2]]
-    assert await multimedia.list_annotation_page(video.id, rest[2].id, 3) == []
+    page = await multimedia.list_change_page(video.id, 0, 3)
+    assert [a.id for a in page.items] == [first.id, rest[0].id, rest[1].id]  # by change, not moment
+    assert [a.username for a in page.items] == [alice.username, bob.username, bob.username]
+    assert page.last_seq == rest[1].seq
+    last = await multimedia.list_change_page(video.id, page.last_seq, 3)
+    assert [(a.id, a.deleted) for a in last.items] == [(rest[2].id, False), (gone.id, True)]
+    assert (await multimedia.list_change_page(video.id, last.last_seq, 3)).items == []
 
 
 async def test_annotating_stores_the_cleaned_body_and_moment():
@@ -120,7 +120,8 @@ async def test_the_author_deletes_their_annotation_and_it_is_no_longer_listed_or
     deleted = await multimedia.delete_annotation(author, gone.id)
     assert (deleted.id, deleted.video_id, deleted.body) == (gone.id, video.id, "gone")
     assert [a.id for a in await multimedia.list_annotations(video.id)] == [kept.id]
-    assert await multimedia.list_annotation_page(video.id, after_id=kept.id, limit=10) == []
+    assert [(a.id, a.deleted) for a in (await multimedia.list_change_page(video.id, kept.seq, 10)).items] == [
+        (gone.id, True)]
     assert await multimedia.count_annotations([video.id]) == {video.id: 1}
 
 
@@ -163,29 +164,3 @@ async def test_an_annotation_is_deleted_once_and_a_second_delete_finds_nothing()
     await multimedia.delete_annotation(owner, annotation.id)
     with pytest.raises(NotFoundError):
         await multimedia.delete_annotation(owner, annotation.id)
-
-
-async def test_deleted_ids_are_listed_up_to_an_id_for_the_rejoin_replay():
-    owner = await make_user()
-    video, other = await make_video(owner), await make_video(owner)
-    first, kept, third, later = [await make_annotation(owner, video, at=at) for at in (1, 2, 3, 4)]
-    elsewhere = await make_annotation(owner, other)
-    for annotation in (third, first, later, elsewhere):
-        await multimedia.delete_annotation(owner, annotation.id)
-    assert await multimedia.list_deleted_annotation_ids(video.id, third.id) == [first.id, third.id]
-    assert await multimedia.list_deleted_annotation_ids(video.id, later.id) == [
-        first.id, third.id, later.id]
-    assert await multimedia.list_deleted_annotation_ids(video.id, 0) == []
-
-
-async def test_deleted_ids_since_a_moment_leave_out_older_deletions_beyond_the_margin():
-    owner = await make_user()
-    video = await make_video(owner)
-    annotation = await make_annotation(owner, video)
-    await multimedia.delete_annotation(owner, annotation.id)
-    now = datetime.now(UTC)
-    listed = multimedia.list_deleted_annotation_ids
-    assert await listed(video.id, annotation.id, since=now - timedelta(hours=1)) == [annotation.id]
-    # A cursor a little after the deletion still reports it: clocks and commits are not exact.
-    assert await listed(video.id, annotation.id, since=now + timedelta(seconds=30)) == [annotation.id]
-    assert await listed(video.id, annotation.id, since=now + timedelta(minutes=5)) == []

@@ -31,12 +31,12 @@ async def test_a_video_id_no_row_could_have_is_simply_not_found(video_id):
     assert await multimedia.list_annotations(video_id) == []
 
 
-async def test_replaying_after_an_id_beyond_any_row_lists_nothing_and_below_zero_lists_all():
+async def test_replaying_after_a_change_number_beyond_any_lists_nothing_and_below_zero_lists_all():
     user = await make_user()
     video = await make_video(user)
     annotation = await make_annotation(user, video)
-    assert await multimedia.list_annotation_page(video.id, after_id=10**30, limit=10) == []
-    assert await multimedia.list_annotation_page(video.id, after_id=-(10**30), limit=10) == [annotation]
+    assert (await multimedia.list_change_page(video.id, 10**30, 10)).items == []
+    assert (await multimedia.list_change_page(video.id, -(10**30), 10)).items == [annotation]
 
 
 async def test_a_page_number_beyond_any_listing_is_an_empty_page():

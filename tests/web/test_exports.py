@@ -83,6 +83,45 @@ def test_deleted_annotations_are_left_out_of_both_exports(client, run):
     assert [item["id"] for item in client.get(f"/watch/{video.id}/annotations.json").json()] == [kept.id]
 
 
+def test_a_ranged_cue_ends_at_until_and_replies_stay_out_of_the_captions(client, run):
+    alice, bob = run(make_user), run(make_user)
+    video = run(make_video, alice)
+    ranged = run(multimedia.annotate_video, alice, video.id, "The chase", 12_000, 20_000)
+    run(multimedia.reply_to_annotation, bob, ranged.id, "Too long")
+    [cue] = cues(client.get(f"/watch/{video.id}/annotations.vtt").text)
+    assert cue == [f"annotation-{ranged.id}", "00:00:12.000 --> 00:00:20.000",
+                   f"<v {alice.username}>The chase</v>"]
+
+
+def test_the_json_carries_ranges_edits_and_replies_with_their_parent(client, run):
+    alice, bob = run(make_user), run(make_user)
+    video = run(make_video, alice)
+    ranged = run(multimedia.annotate_video, alice, video.id, "Teh chase", 12_000, 20_000)
+    point = run(make_annotation, bob, video, "Later", at=30_000)
+    reply = run(multimedia.reply_to_annotation, bob, ranged.id, "Nice")
+    edited = run(multimedia.edit_annotation, alice, ranged.id, "The chase")
+    first, second = client.get(f"/watch/{video.id}/annotations.json").json()
+    assert (first["id"], first["until"], first["parent_id"], first["body"]) == (
+        ranged.id, 20_000, None, "The chase")
+    assert datetime.fromisoformat(first["edited_at"]) == edited.edited_at
+    assert [(r["id"], r["parent_id"], r["body"], r["edited_at"]) for r in first["replies"]] == [
+        (reply.id, ranged.id, "Nice", None)]
+    assert (second["id"], second["until"], second["edited_at"], second["replies"]) == (
+        point.id, None, None, [])
+
+
+def test_a_deleted_annotation_with_replies_stays_in_the_json_as_deleted(client, run):
+    alice, bob = run(make_user), run(make_user)
+    video = run(make_video, alice)
+    parent = run(make_annotation, alice, video, "Gone soon", at=5000)
+    reply = run(multimedia.reply_to_annotation, bob, parent.id, "Still here")
+    run(multimedia.delete_annotation, alice, parent.id)
+    [item] = client.get(f"/watch/{video.id}/annotations.json").json()
+    assert item["deleted"] is True and "body" not in item
+    assert [r["body"] for r in item["replies"]] == ["Still here"] and item["replies"][0]["id"] == reply.id
+    assert cues(client.get(f"/watch/{video.id}/annotations.vtt").text) == []
+
+
 @pytest.mark.parametrize("suffix", ["vtt", "json"])
 @pytest.mark.parametrize("video_ref", ["999999999", "9" * 30, "0"])
 def test_exports_of_an_unknown_video_are_not_found(client, suffix, video_ref):

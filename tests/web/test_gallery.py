@@ -45,6 +45,17 @@ def test_the_gallery_shows_annotations_with_a_500_character_body_the_longest_use
     assert batch.count('<li id="annotation-') == 4
 
 
+def test_the_gallery_shows_a_ranged_edited_thread_and_a_deleted_annotation_keeping_its_replies(gallery):
+    thread = state(gallery, "annotation-thread")
+    assert ">1:35–2:08</button>" in thread and 'data-until="128500"' in thread
+    assert thread.count('class="edited"') == 2  # the annotation and one reply
+    assert thread.count('<li id="reply-') == 2 and ">2 replies</summary>" in thread
+    deleted = state(gallery, "annotation-deleted-thread")
+    assert "This annotation was deleted." in deleted and "The whole chase" not in deleted
+    assert deleted.count('<li id="reply-') == 2
+    assert '<li id="annotation-' not in state(gallery, "annotation-removal")
+
+
 def test_the_gallery_shows_the_live_error_the_cleared_form_and_the_deleted_notice(gallery):
     assert ('<p class="form-error" role="alert">Keep it under 500 characters (this one has 501).</p>'
             in state(gallery, "error-refused"))

@@ -2,7 +2,6 @@
 
 import re
 import secrets
-import time
 
 import pytest
 
@@ -177,10 +176,12 @@ def test_a_visitors_live_panel_names_no_viewer(client, run):
     assert "data-owner-id=" in page and "data-viewer-id" not in page
 
 
-def test_the_socket_address_carries_the_moment_the_page_read_its_annotations(client, run, user):
+def test_the_socket_address_and_the_page_carry_the_cursor_its_list_was_read_at(client, run, user):
     video = run(make_video, user, title="Cursor")
-    before = time.time() * 1000
+    posted = run(make_annotation, user, video)
+    run(multimedia.edit_annotation, user, posted.id, "Edited")
     page = client.get(f"/watch/{video.id}-cursor").text
-    after = time.time() * 1000
-    connect = re.search(r'hx-ws:connect="/live/videos/(\d+)\?since=(\d+)&amp;token=[^"]+"', page)
-    assert int(connect.group(1)) == video.id and before - 1 <= int(connect.group(2)) <= after + 1
+    connect = re.search(r'hx-ws:connect="/live/videos/(\d+)\?cursor=(\d+)&amp;token=[^"]+"', page)
+    assert (int(connect.group(1)), int(connect.group(2))) == (video.id, 2)
+    assert '<span id="live-cursor" data-seq="2" hidden></span>' in page
+    assert "Edited" in page

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 
 from litestar.channels.backends.base import ChannelsBackend
 
-from app.live.pubsub.hub import Hub
 from app.live.wire import Broadcast
 
 log = logging.getLogger("videologue.live")
@@ -14,16 +13,18 @@ RETRY_DELAY = 1.0
 
 
 class Relay:
-    """Publishes through the backend and feeds what arrives to the hub, from one task per node.
+    """Publishes through the backend and hands what arrives to `deliver` (the node's
+    sequencer, in front of its hub), from one task per node.
 
     Litestar's ChannelsPlugin gives each subscriber its own queue and task; here the node
     subscribes once per topic and the hub fans out, so a post costs one wake-up per node.
     """
 
-    def __init__(self, make_backend: Callable[[], ChannelsBackend], hub: Hub,
+    def __init__(self, make_backend: Callable[[], ChannelsBackend],
+                 deliver: Callable[[str, Broadcast], None],
                  on_resume: Callable[[], Awaitable[None]]) -> None:
         self._make_backend = make_backend
-        self._hub = hub
+        self._deliver = deliver
         self._on_resume = on_resume
         self._backend = make_backend()
         self._subscribed: set[str] = set()
@@ -67,7 +68,7 @@ class Relay:
         while True:
             try:
                 async for topic, data in self._backend.stream_events():
-                    self._hub.deliver(topic, Broadcast.decode(data))
+                    self._deliver(topic, Broadcast.decode(data))
             except asyncio.CancelledError:
                 raise
             except Exception:
