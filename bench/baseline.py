@@ -20,25 +20,43 @@ TOKEN_MAX_AGE = 14 * 24 * 3600
 BATCH = 200
 MAX_AT = 86_400_000
 ANNOTATION = ('<li id="annotation-{id}" class="annotation" data-id="{id}" data-at="{at}" '
-              'data-user-id="{user_id}">\n'
+              'data-user-id="{user_id}">\n  <div class="note">\n'
               '  <button type="button" class="seek" data-seek="{at}" aria-label="Play from {tc}">'
               '{tc}</button>\n  <span class="author">{author}</span>\n'
               '  <span class="body">{body}</span>\n'
-              '  <form class="delete" hx-ws:send data-delete hidden>\n'
-              '    <input type="hidden" name="event" value="delete_annotation">\n'
-              '    <input type="hidden" name="id" value="{id}">\n'
-              '    <button type="submit" class="link danger" aria-label="Delete the annotation by '
-              '{author} at {tc}">Delete</button>\n  </form>\n</li>')
+              '  <div class="edit-slot" id="edit-slot-{id}" hx-morph-skip></div>\n'
+              '  <span class="actions">\n'
+              '    <button type="button" class="link" data-reply="{id}" hidden>Reply</button>\n'
+              '    <button type="button" class="link" data-edit="{id}" hidden>Edit</button>\n'
+              '    <form class="delete" hx-ws:send data-delete hidden>\n'
+              '      <input type="hidden" name="event" value="delete_annotation">\n'
+              '      <input type="hidden" name="id" value="{id}">\n'
+              '      <button type="submit" class="link danger" aria-label="Delete the annotation by '
+              '{author} at {tc}">Delete</button>\n    </form>\n  </span>\n  </div>\n'
+              '  <details class="thread" id="thread-{id}" data-empty>\n'
+              '    <summary id="reply-count-{id}">0 replies</summary>\n'
+              '    <ol class="replies" id="replies-{id}"></ol>\n  </details>\n'
+              '  <div class="reply-slot" id="reply-slot-{id}" hx-morph-skip></div>\n</li>')
 TEXTAREA = ('<textarea id="annotation-body" name="body" rows="2" maxlength="500" required '
             'aria-describedby="live-error" aria-keyshortcuts="c"\n'
             '          placeholder="Say something about this moment…" data-fresh></textarea>')
-REPLAY = ("SELECT a.id, a.at, a.user, u.username, a.body FROM annotations a JOIN users u ON u.id = a.user "
-          "WHERE a.video = ? AND a.id > ? AND a.deleted_at IS NULL ORDER BY a.at, a.id")
+# The video's changes after a change number; the baseline posts only top-level annotations,
+# so each page's live items are appended in playback order.
+REPLAY = ("SELECT a.id, a.at, a.user, u.username, a.body, a.seq, a.deleted_at IS NULL FROM annotations a "
+          "JOIN users u ON u.id = a.user WHERE a.video = ? AND a.seq > ? ORDER BY a.seq, a.id")
+NEXT_SEQ = "UPDATE videos SET change_seq = change_seq + 1 WHERE id = ? RETURNING change_seq"
+INSERT = ("INSERT INTO annotations (user, video, body, at, seq, created_seq, replies) "
+          "VALUES (?, ?, ?, ?, ?, ?, 0)")
 
 
 def partial(target: str, swap: str, content: str) -> str:
     """Wrap HTML in the hx-partial element hx-ws swaps into the page."""
     return f'<hx-partial hx-target="{target}" hx-swap="{swap}">{content}</hx-partial>'
+
+
+def cursor(seq: int) -> str:
+    """The page's cursor, as the app sends it after each change."""
+    return partial("#live-cursor", "outerHTML", f'<span id="live-cursor" data-seq="{seq}" hidden></span>')
 
 
 def annotations(rows) -> str:
@@ -89,13 +107,15 @@ class Baseline:
         video_id = int(match[1]) if match else 0
         if not self.db.execute("SELECT 1 FROM videos WHERE id = ?", (video_id,)).fetchone():
             return await ws.close(4404, "No such video")
-        since = query.get("last_seen_id", ["0"])[0]
+        since = query.get("cursor", ["0"])[0]
         rows = self.db.execute(REPLAY, (video_id, int(since) if since.isdigit() else 0)).fetchall()
         room = self.rooms[video_id]
         room.add(ws)  # in the same step as the query, so no post falls between them
         try:
-            for start in range(0, len(rows), BATCH):
-                await ws.send(annotations(rows[start:start + BATCH]))
+            for start in range(0, len(rows), BATCH):  # the app's pages: 200 changes each
+                page = rows[start:start + BATCH]
+                live = sorted((row[:5] for row in page if row[6]), key=lambda row: (row[1], row[0]))
+                await ws.send((annotations(live) if live else "") + cursor(page[-1][5]))
             async for raw in ws:
                 await self.post(ws, room, video_id, user, raw)
         finally:
@@ -109,10 +129,16 @@ class Baseline:
         if user is None or not 0 < len(body) <= 500 or not 0 <= at <= MAX_AT:
             error = '<p class="form-error" role="alert">Not posted.</p>'
             return await ws.send(partial("#live-error", "innerHTML", error))
-        cursor = self.db.execute("INSERT INTO annotations (user, video, body, at) VALUES (?, ?, ?, ?)",
-                                 (user[0], video_id, body, at))
+        self.db.execute("BEGIN IMMEDIATE")  # the change number and the row commit together
+        try:
+            (seq,) = self.db.execute(NEXT_SEQ, (video_id,)).fetchone()
+            row = self.db.execute(INSERT, (user[0], video_id, body, at, seq, seq))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         await ws.send(POSTED)
-        broadcast(room, annotations([(cursor.lastrowid, at, user[0], user[1], body)]))
+        broadcast(room, annotations([(row.lastrowid, at, user[0], user[1], body)]) + cursor(seq))
 
 
 async def main() -> None:

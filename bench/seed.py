@@ -46,12 +46,16 @@ async def _seed(posters: int, history: int) -> dict:
     reader = await accounts.register_user("Reader", "reader", PASSWORD)
     video = await multimedia.create_video(users[0], {"title": "Live", "url": VIDEO_URL})
     old = await multimedia.create_video(users[0], {"title": "History", "url": VIDEO_URL})
-    # Ten thousand one-by-one posts would take minutes; one bulk insert per batch is the same rows.
+    # Ten thousand one-by-one posts would take minutes; one bulk insert per batch is the same rows,
+    # each with the change number its post would have taken.
     rows = [multimedia.Annotation(user=users[n % posters].id, video=old.id, at=(n * 997) % 3_600_000,
-                                  body=f"Annotation {n} with a typical sentence of text.")
+                                  body=f"Annotation {n} with a typical sentence of text.",
+                                  seq=n + 1, created_seq=n + 1)
             for n in range(history)]
     for start in range(0, len(rows), INSERT_BATCH):
         await multimedia.Annotation.insert(*rows[start:start + INSERT_BATCH])
+    await multimedia.Video.update({multimedia.Video.change_seq: history}).where(
+        multimedia.Video.id == old.id)
     secret = os.environ["SECRET_KEY"]
     return {"video": video.id, "history": old.id, "history_size": history, "reader": reader.username,
             "tokens": [accounts.sign_socket_token(secret, user) for user in users]}
