@@ -82,7 +82,9 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         if query_type == "insert" and self.get_version_sync() < 3.35:
             # No RETURNING before 3.35: Piccolo reads the cursor's lastrowid on a fresh connection.
             return await super()._run_in_new_connection(query, args, query_type, table)
-        reads = query.lstrip()[:6].upper() == "SELECT"
+        # A WITH is a read here too (the replay's change pages); a write misrouted to a reader
+        # fails loudly, since readers are query_only.
+        reads = query.lstrip()[:6].upper().startswith(("SELECT", "WITH"))
         connection = await (self._reader() if reads else self._writer())
         self._in_flight[connection] += 1
         try:

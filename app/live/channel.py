@@ -128,7 +128,7 @@ class VideoChannel:
             log.exception("editing an annotation failed (user %s)", self.user.id)
             return await self.reply_error("Your edit could not be saved. Please try again.")
         await self.publish_change(view)
-        await self.send(fragments.edited(view.id))
+        await self.send(fragments.edited(view))
 
     async def delete_annotation(self, frame: dict) -> None:
         """Delete an annotation or reply for its author or the video's owner, for every viewer."""

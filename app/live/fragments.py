@@ -38,10 +38,26 @@ def _thread(thread: AnnotationView) -> str:
                    render_partial("watch/_annotations.html", annotations=[thread]))
 
 
+def in_thread(thread_id: int, part: str) -> str:
+    """The selector of a part of a thread's element: its count, its replies, its reply slot.
+
+    Addressed from the thread's id rather than given ids of their own: a replay renders 200
+    threads per frame, and every id written out is one more value to escape.
+    """
+    return f"#annotation-{int(thread_id)} > {part}"
+
+
+def edit_slot(item: AnnotationView) -> str:
+    """The selector of the slot an annotation's or a reply's edit form opens in."""
+    if item.parent_id is None:
+        return in_thread(item.id, ".note > .edit-slot")
+    return f"#reply-{int(item.id)} > .edit-slot"
+
+
 def _reply_count(reply: AnnotationView) -> str:
     count = reply.reply_count
     text = f"{count} repl{'y' if count == 1 else 'ies'}"
-    return partial(f"#reply-count-{reply.parent_id}", "innerHTML", text)
+    return partial(in_thread(reply.parent_id, ".thread > summary"), "innerHTML", text)
 
 
 def _reply(reply: AnnotationView, held: bool) -> str:
@@ -54,7 +70,7 @@ def _reply(reply: AnnotationView, held: bool) -> str:
         html = partial(f"#reply-{reply.id}", "outerMorph",
                        render_partial("watch/_replies.html", replies=[reply]))
     else:
-        html = partial(f"#replies-{reply.parent_id}", "beforeend",
+        html = partial(in_thread(reply.parent_id, ".thread > .replies"), "beforeend",
                        render_partial("watch/_replies.html", replies=[reply]))
     return html + _reply_count(reply)
 
@@ -116,9 +132,9 @@ def posted() -> str:
 
 def replied(thread_id: int) -> str:
     """What the author of a reply sees once it is stored: the thread's reply form closed."""
-    return no_error() + partial(f"#reply-slot-{int(thread_id)}", "innerHTML")
+    return no_error() + partial(in_thread(thread_id, ".reply-slot"), "innerHTML")
 
 
-def edited(item_id: int) -> str:
+def edited(item: AnnotationView) -> str:
     """What the author of an edit sees once it is stored: the item's edit form closed."""
-    return no_error() + partial(f"#edit-slot-{int(item_id)}", "innerHTML")
+    return no_error() + partial(edit_slot(item), "innerHTML")

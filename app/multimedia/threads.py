@@ -69,9 +69,8 @@ def threads_of(rows: list[dict]) -> list[AnnotationView]:
     for row in rows:
         if row["parent"] is not None:
             replies.setdefault(row["parent"], []).append(view_of(row))
-    return [replace(view_of(row), replies=tuple(sorted(replies.get(row["id"], ()),
-                                                       key=lambda r: r.id)))
-            for row in rows if row["parent"] is None]
+    return [replace(view_of(row), replies=tuple(sorted(replies[row["id"]], key=lambda r: r.id)))
+            if row["id"] in replies else view_of(row) for row in rows if row["parent"] is None]
 
 
 # What a page shows: live annotations, deleted ones that still have replies, and live replies.
@@ -143,8 +142,9 @@ async def list_change_page(video_id: int, after_seq: int, limit: int) -> ChangeP
             replies.setdefault(row["parent"], []).append(view_of(row))
         else:
             items.append(view_of(row))
-    items = [replace(item, replies=tuple(sorted(replies.get(item.id, ()), key=lambda r: r.id)))
-             if item.parent_id is None else item for item in items]
+    # Most items have no replies: only those are copied to carry theirs.
+    items = [replace(item, replies=tuple(sorted(replies[item.id], key=lambda r: r.id)))
+             if item.id in replies and item.parent_id is None else item for item in items]
     return ChangePage(items, items[-1].seq if items else after_seq)
 
 

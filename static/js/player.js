@@ -1,6 +1,7 @@
 // Player shim: one interface over YouTube and <video> (time in ms, seek, duration, updates), plus
 // the glue that shows annotations as playback reaches them, their markers on a timeline, pausing
-// while a viewer types, and the watch page's keyboard shortcuts. Everything else is htmx.
+// while a viewer types, stretches (in and out marks), the reply and edit forms, and the watch
+// page's keyboard shortcuts. Everything else is htmx.
 (() => {
   "use strict";
 
@@ -67,6 +68,10 @@
 
   // ---- annotations: sorted by (at, id), shown once playback reaches them ----
   const byTime = (a, b) => (+a.dataset.at - +b.dataset.at) || (+a.dataset.id - +b.dataset.id);
+  // A moment stays shown once reached; a stretch (data-until) only while the playhead is in it.
+  const due = (item, t) => +item.dataset.at <= t && !(item.dataset.until && t > +item.dataset.until);
+  const span = (at, until) => (until ? `${timecode(at)}–${timecode(until)}` : timecode(at));
+  const spanOf = (item) => span(+item.dataset.at, +item.dataset.until || 0);
   const annotationsIn = (list) => [...list.children].filter((item) => item.dataset.id);
 
   function placeSorted(list, item) {
@@ -88,7 +93,7 @@
     const describe = (item) => ({
       author: (item.querySelector(".author")?.textContent || "").trim(),
       body: (item.querySelector(".body")?.textContent || "").trim(),
-      when: timecode(+item.dataset.at),
+      when: spanOf(item),
     });
     const markerFor = (item) => {
       let marker = markers.get(item.id);
@@ -101,6 +106,8 @@
       }
       const { author, body, when } = describe(item);
       marker.dataset.at = item.dataset.at;
+      marker.dataset.until = item.dataset.until || "";
+      marker.classList.toggle("range", Boolean(item.dataset.until));
       marker.dataset.for = item.id;
       marker.setAttribute("aria-label", `${when} ${author}: ${body}`);
       return marker;
@@ -146,7 +153,12 @@
       if (!duration) return;
       const place = (ms) => `${Math.min(100, Math.max(0, (ms / duration) * 100))}%`;
       if (laidOutFor !== duration) {
-        for (const marker of markers.values()) marker.style.left = place(+marker.dataset.at);
+        // A stretch's marker spans it: from its start to its end (CSS keeps it visible when short).
+        for (const marker of markers.values()) {
+          const at = +marker.dataset.at, until = +marker.dataset.until;
+          marker.style.left = place(at);
+          marker.style.width = until ? `calc(${place(until)} - ${place(at)})` : "";
+        }
         laidOutFor = duration;
       }
       for (const marker of markers.values()) marker.classList.toggle("passed", +marker.dataset.at <= t);
@@ -240,19 +252,21 @@
   function typingPause(live, player, now) {
     const toggle = live.querySelector("[data-pause-typing]");
     const isBox = (el) => el instanceof HTMLElement && el.id === "annotation-body";
-    let pinned = null, pausedByUs = false, refocusing = false, holding = false;
+    // `marked`: the viewer set the moment themselves (i, or the start of a stretch); typing
+    // then pauses as usual but never moves it.
+    let pinned = null, pausedByUs = false, refocusing = false, holding = false, marked = false;
 
     const enabled = () => Boolean(toggle && toggle.checked && player);
     const pin = () => {
       if (!enabled()) return;
-      if (!player.paused()) { player.pause(); pausedByUs = holding = true; }
-      pinned = now();
+      if (!player.paused()) { player.pause(); pausedByUs = true; holding = !marked; }
+      if (!marked) pinned = now();
     };
     if (toggle) {
       toggle.checked = remembered(PAUSE_WHILE_TYPING) !== "off";
       toggle.addEventListener("change", () => {
         remember(PAUSE_WHILE_TYPING, toggle.checked ? "on" : "off");
-        if (!toggle.checked) { pinned = null; pausedByUs = false; }
+        if (!toggle.checked && !marked) { pinned = null; pausedByUs = false; }
       });
     }
     // pause() takes effect a moment later: until playback resumes, follow the player to where
@@ -266,15 +280,20 @@
     live.addEventListener("focusin", (event) => { if (isBox(event.target) && !refocusing) pin(); });
     // After a post the fresh box keeps focus while playing; typing again pins the new moment.
     live.addEventListener("input", (event) => { if (isBox(event.target) && pinned === null) pin(); });
+    // Leaving an empty box lets go of the moment, unless focus moves to the form's own buttons.
     live.addEventListener("focusout", (event) => {
-      if (isBox(event.target) && !event.target.value.trim()) pinned = null;
+      if (!isBox(event.target) || event.target.value.trim() || marked) return;
+      if (!event.target.form?.contains(event.relatedTarget)) pinned = null;
     });
     return {
       at: () => (pinned === null ? now() : pinned),
       pinned: () => pinned !== null,
+      // Pins the comment's moment at `ms`, the viewer's own choice (in mark, start of a stretch).
+      mark: (ms) => { pinned = ms; marked = true; holding = false; },
       // The server stored our post and sent an empty box: resume if typing paused us, refocus.
       posted: (box) => {
         pinned = null;
+        marked = false;
         if (pausedByUs && enabled()) player.play();
         pausedByUs = false;
         refocusing = true;
@@ -284,7 +303,10 @@
     };
   }
 
-  // ---- keyboard: c, j/k, space, Ctrl/Cmd+Enter, ? — never while typing in a field ----
+  // Clicks on these inside an annotation do their own job instead of seeking.
+  const CONTROLS = "a, button, input, textarea, select, label, summary, form";
+
+  // ---- keyboard: c, i/o, j/k, space, Ctrl/Cmd+Enter, Esc, ? — letters never while typing ----
   const TEXT_FIELD = "textarea, select, [contenteditable]:not([contenteditable='false']), "
     + "input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit])"
     + ":not([type=reset]):not([type=range]):not([type=color]):not([type=file])";
@@ -296,15 +318,23 @@
   function keyboard(event, page) {
     if (event.defaultPrevented || event.isComposing) return;
     const target = event.target instanceof Element ? event.target : document.body;
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target.id === "annotation-body") {
+    const writing = target.matches("textarea") && target.form?.matches("[data-annotate], [data-thread-form]");
+    if (writing && event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      target.form?.requestSubmit();
+      target.form.requestSubmit();
+      return;
+    }
+    if (writing && event.key === "Escape" && target.form.matches("[data-thread-form]")) {
+      event.preventDefault();
+      page.closeForm(target.form);
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (target.closest(TEXT_FIELD) || target.closest("dialog[open]")) return;
     const action = {
       c: () => page.focusBox(),
+      i: () => page.markIn(),
+      o: () => page.markOut(),
       j: () => page.jump(-1),
       k: () => page.jump(1),
       "?": () => page.shortcuts(),
@@ -315,6 +345,105 @@
       },
     }[event.key];
     if (action && action() !== false) event.preventDefault();
+  }
+
+  // ---- a stretch: the comment's end (until), set by "To now" or o once its start is pinned ----
+  function stretch(form, typing, now, say, changed) {
+    const until = form?.querySelector("[data-until]");
+    const single = form?.querySelector("[data-single-moment]");
+    const set = (ms) => {
+      until.value = ms ? String(ms) : "";
+      single.hidden = !ms;
+      changed();
+    };
+    const usable = () => Boolean(form && !form.hidden);
+    // i: the comment starts here (an end before it is dropped).
+    const markIn = () => {
+      if (!usable()) return false;
+      typing.mark(now());
+      if (+until.value && +until.value <= typing.at()) set(0);
+      say("");
+      changed();
+    };
+    // o, To now: it ends here, and starts at the pinned moment.
+    const markOut = () => {
+      if (!usable()) return false;
+      const t = now();
+      if (!typing.pinned() || t <= typing.at()) {
+        say("A stretch must end after it starts: pin its start (press i, or start typing), "
+          + "then play or seek past it and press To now (or o).");
+        return;
+      }
+      typing.mark(typing.at());
+      set(t);
+      say("");
+    };
+    form?.querySelector("[data-to-now]")?.addEventListener("click", () => {
+      markOut();
+      document.getElementById("annotation-body")?.focus();
+    });
+    single?.addEventListener("click", () => set(0));
+    return { markIn, markOut, until: () => +(until?.value || 0), clear: () => form && set(0) };
+  }
+
+  // ---- replies and edits: Reply and Edit are in every viewer's copy, hidden (showActions shows
+  // them); one opens its form, cloned from the page's template, in the item's own slot. The
+  // server empties the slot once the reply or edit is stored. ----
+  function threadForms(list) {
+    const openers = new Map(); // open form -> the button that opened it, which gets focus back
+    const open = (kind, slot, itemId, text, label, button) => {
+      let form = slot.querySelector("form");
+      if (!form) {
+        form = document.getElementById(`${kind}-form-template`).content.firstElementChild.cloneNode(true);
+        form.querySelector("[data-item-id]").value = itemId;
+        const box = form.querySelector("textarea");
+        box.value = text;
+        box.setAttribute("aria-label", label);
+        slot.replaceChildren(form);
+        htmx.process(form);
+      }
+      openers.set(form, button);
+      const box = form.querySelector("textarea");
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    };
+    const close = (form) => {
+      const button = openers.get(form);
+      form.remove();
+      settle();
+      if (button?.isConnected && !button.hidden) button.focus();
+    };
+    // Forgets forms the server closed, and gives their buttons the focus they held.
+    const settle = () => {
+      for (const [form, button] of openers) {
+        if (form.isConnected) continue;
+        openers.delete(form);
+        const lost = !document.activeElement || document.activeElement === document.body;
+        if (lost && button.isConnected && !button.hidden) button.focus({ preventScroll: true });
+      }
+    };
+    list.addEventListener("click", (event) => {
+      const reply = event.target.closest("[data-reply]");
+      const edit = event.target.closest("[data-edit]");
+      const cancel = event.target.closest("[data-cancel]");
+      if (reply) {
+        // A reply to a reply joins the same thread: the form is the annotation's.
+        const thread = reply.closest(".annotation");
+        const author = thread.querySelector(":scope > .note > .author")?.textContent || "";
+        thread.querySelector(":scope > .thread").open = true;
+        open("reply", thread.querySelector(":scope > .reply-slot"), thread.dataset.id, "",
+          `Reply to ${author}`, reply);
+      } else if (edit) {
+        const item = edit.closest("[data-id]");
+        const slot = item.querySelector(":scope > .note > .edit-slot, :scope > .edit-slot");
+        const body = item.querySelector(".body")?.textContent || "";
+        open("edit", slot, item.dataset.id, body, "Edit your text", edit);
+      } else if (cancel) {
+        close(cancel.closest("form"));
+      }
+    });
+    const closeAll = () => list.querySelectorAll("[data-thread-form]").forEach((form) => form.remove());
+    return { close, settle, closeAll };
   }
 
   function watchPage(live) {
@@ -330,6 +459,8 @@
 
     const now = () => (player ? player.now() : 0);
     const typing = typingPause(live, player, now);
+    const range = stretch(form, typing, now, say, () => reveal());
+    const threads = threadForms(list);
     const seek = (ms) => { if (player) { player.seekTo(ms); reveal(); } };
     const markers = strip ? timeline(strip, list, seek) : null;
     // The list is a polite live region: an annotation is announced when it appears, posted live
@@ -341,10 +472,10 @@
     };
     const reveal = () => {
       const t = now();
-      const changes = annotationsIn(list).filter((item) => item.hidden !== (+item.dataset.at > t));
+      const changes = annotationsIn(list).filter((item) => item.hidden === due(item, t));
       if (changes.filter((item) => item.hidden).length > 1) quietly();
       for (const item of changes) item.hidden = !item.hidden;
-      if (clock) clock.textContent = timecode(typing.at());
+      if (clock) clock.textContent = span(typing.at(), range.until());
       if (form) form.toggleAttribute("data-pinned", typing.pinned());
       if (notice && !notice.hidden && +notice.dataset.at <= t) notice.hidden = true;
       if (markers) markers.update(t, player ? player.duration() : 0);
@@ -377,9 +508,16 @@
       reveal();
     }).observe(list, { childList: true });
 
+    // Clicking an annotation (its timecode, author or text, not its controls) plays from its
+    // moment: a moment seeks there, a stretch plays from its start. Selecting text does not.
     list.addEventListener("click", (event) => {
-      const button = event.target.closest("[data-seek]");
-      if (button) seek(+button.dataset.seek);
+      const target = event.target, timecodeButton = target.closest(".seek");
+      const note = target.closest(".note");
+      if (!timecodeButton && (!note || target.closest(CONTROLS) || String(window.getSelection()))) return;
+      const item = (timecodeButton || note).closest(".annotation");
+      if (!item) return;
+      seek(+item.dataset.at);
+      if (item.dataset.until && player) player.play();
     });
 
     live.addEventListener("htmx:ws:after:connection", () => {
@@ -400,8 +538,10 @@
     });
     live.addEventListener("htmx:after:swap", () => {
       if (connection) connection.url = withCursor(connection.url);
+      threads.settle();
+      if (markers) markers.sync(); // an edit changes a marker's label
       const fresh = document.querySelector("#annotation-body[data-fresh]");
-      if (fresh) { fresh.removeAttribute("data-fresh"); typing.posted(fresh); reveal(); }
+      if (fresh) { fresh.removeAttribute("data-fresh"); typing.posted(fresh); range.clear(); reveal(); }
     });
     document.querySelector("[data-shortcuts]")?.addEventListener("click", () => shortcuts());
     dialog?.addEventListener("click", (event) => {
@@ -412,11 +552,25 @@
       status.dataset.state = state;
       status.textContent = text;
     }
+    // A message for this viewer alone, in the slot the server's refusals use.
+    function say(text) {
+      const slot = document.getElementById("live-error");
+      if (!slot) return;
+      if (!text) { slot.replaceChildren(); return; }
+      const message = document.createElement("p");
+      message.className = "form-error";
+      message.setAttribute("role", "alert");
+      message.textContent = text;
+      slot.replaceChildren(message);
+    }
     function signedOut(text) {
       setStatus("signed-out", text);
       if (form) form.hidden = true;
       const note = live.querySelector("[data-signed-out]");
       if (note) note.hidden = false;
+      delete live.dataset.viewerId;
+      threads.closeAll();
+      showActions(live);
     }
     function videoDeleted() {
       setStatus("closed", "This video has been deleted.");
@@ -448,6 +602,9 @@
       },
       jump,
       shortcuts,
+      markIn: range.markIn,
+      markOut: range.markOut,
+      closeForm: threads.close,
       togglePlay: () => {
         if (!player) return false;
         if (player.paused()) player.play(); else player.pause();
@@ -466,8 +623,11 @@
 
   // Hidden tabs keep their socket: a viewer with the video in a background tab is still
   // watching, and presence should not flap each time they switch tabs.
+  // A thread morphed to its new state keeps what this page decided about it: which items are
+  // due (hidden), which controls this viewer gets (hidden), whether it is expanded (open).
   const configure = () => {
     htmx.config.ws = Object.assign(htmx.config.ws || {}, { pauseOnBackground: false });
+    htmx.config.morphIgnore = [...new Set([...(htmx.config.morphIgnore || []), "hidden", "open"])];
   };
   let page = null;
   const currentPage = () => {
@@ -487,7 +647,7 @@
   });
   // htmx starts in a timer that can fire before the deferred hx-ws.js and this script have run
   // (seen when they arrive late): then the live element is processed without hx-ws, or its
-  // socket opens unseen by this shim (no last_seen_id, never "Live"). So the watch page's
+  // socket opens unseen by this shim (no cursor, never "Live"). So the watch page's
   // hx-trigger waits for this event, and we process the element ourselves (hx-ws is loaded by
   // now; processing twice is a no-op).
   const connect = (root) => {
@@ -499,17 +659,20 @@
   document.addEventListener("htmx:after:process", (event) => connect(event.target));
   if (currentPage()) htmx.process(page.live);
 
-  // ---- delete buttons (issue 6): every annotation carries one, hidden; this page shows it to
-  // the annotation's author and the video's owner. Fragments are the same bytes for every viewer,
-  // so each page decides for itself; the server refuses anyone else whatever the page shows.
-  const showDeleteButtons = (root) => {
+  // ---- an item's controls: every annotation and reply carries Reply, Edit and Delete, hidden;
+  // this page shows Reply to a signed-in viewer, Edit to the item's author, Delete to its author
+  // and the video's owner. Fragments are the same bytes for every viewer, so each page decides
+  // for itself; the server refuses anyone else whatever the page shows.
+  function showActions(root) {
     if (!(root instanceof Element)) return;
-    for (const form of root.querySelectorAll("[data-delete]")) {
-      const live = form.closest("[data-live]"), item = form.closest("[data-user-id]");
-      const viewer = live?.dataset.viewerId;
-      form.hidden = !viewer || (viewer !== live.dataset.ownerId && viewer !== item?.dataset.userId);
+    for (const control of root.querySelectorAll("[data-reply], [data-edit], [data-delete]")) {
+      const live = control.closest("[data-live]"), item = control.closest("[data-user-id]");
+      const viewer = live?.dataset.viewerId, mine = Boolean(viewer) && viewer === item?.dataset.userId;
+      const allowed = "reply" in control.dataset ? Boolean(viewer)
+        : "edit" in control.dataset ? mine : mine || (Boolean(viewer) && viewer === live.dataset.ownerId);
+      control.hidden = !allowed;
     }
-  };
-  document.addEventListener("htmx:after:process", (event) => showDeleteButtons(event.target));
-  showDeleteButtons(document.body);
+  }
+  document.addEventListener("htmx:after:process", (event) => showActions(event.target));
+  showActions(document.body);
 })();

@@ -29,7 +29,7 @@ async def test_an_edit_and_a_reply_on_one_node_reach_viewers_on_the_other(cluste
     assert f'hx-target="#annotation-{annotation_id}" hx-swap="outerMorph"' in frame
     await on_b.reply(annotation_id, "Answered from B")
     frame = (await author.frames_until("Answered from B"))[-1]
-    assert f'hx-target="#replies-{annotation_id}" hx-swap="beforeend"' in frame
+    assert f'hx-target="#annotation-{annotation_id} > .thread > .replies" hx-swap="beforeend"' in frame
 
 
 async def test_posts_on_both_nodes_at_once_reach_every_viewer_once_in_change_order(

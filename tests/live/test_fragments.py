@@ -9,6 +9,7 @@ from app.live import fragments
 from app.multimedia import AnnotationView, ChangePage
 
 NOW = datetime(2026, 12, 2, tzinfo=UTC)
+COUNT = "#annotation-3 > .thread > summary innerHTML"  # thread 3's reply count
 
 
 def item(id_: int, seq: int, created_seq: int, **fields) -> AnnotationView:
@@ -58,9 +59,9 @@ def test_replies_to_a_held_thread_are_appended_replaced_or_removed_with_the_coun
     edited = item(8, 8, 5, parent_id=3, thread_seq=2, reply_count=2, edited_at=NOW)
     gone = item(7, 9, 4, parent_id=3, thread_seq=2, reply_count=2, deleted=True)
     html = fragments.changes(ChangePage([new, edited, gone], 9), after=6)
-    assert swaps(html) == ["#replies-3 beforeend", "#reply-count-3 innerHTML",
-                           "#reply-8 outerMorph", "#reply-count-3 innerHTML",
-                           "#reply-7 delete", "#reply-count-3 innerHTML"]
+    assert swaps(html) == ["#annotation-3 > .thread > .replies beforeend", COUNT,
+                           "#reply-8 outerMorph", COUNT,
+                           "#reply-7 delete", COUNT]
     assert "2 replies" in html and 'data-edited="2026-12-02T00:00:00+00:00"' in html
 
 
@@ -74,3 +75,10 @@ def test_each_live_change_ends_with_its_number():
     html = fragments.change(posted)
     assert swaps(html) == ["#annotations beforeend"] and html.endswith(fragments.cursor(4))
     assert 'data-at="1000" data-until="9000"' in html and "0:01–0:09" in html
+
+
+def test_an_edit_closes_the_form_in_the_slot_of_the_item_edited():
+    assert swaps(fragments.edited(item(3, 4, 1))) == ["#live-error innerHTML",
+                                                      "#annotation-3 > .note > .edit-slot innerHTML"]
+    assert swaps(fragments.edited(item(9, 5, 2, parent_id=3))) == ["#live-error innerHTML",
+                                                                   "#reply-9 > .edit-slot innerHTML"]

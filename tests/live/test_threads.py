@@ -39,13 +39,14 @@ async def test_a_reply_reaches_every_viewer_inside_its_thread_with_the_new_count
     for viewer in (author, guest):
         await viewer.joined()
     await replier.reply(parent.id, "<b>Golden</b> hour")
-    closed_form = swap(f"#reply-slot-{parent.id}", "innerHTML")
+    closed_form = swap(f"#annotation-{parent.id} > .reply-slot", "innerHTML")
     assert closed_form in await frames_with_all(replier, "hour", closed_form)
     for viewer in (author, guest):
         frame = (await viewer.frames_until("hour"))[-1]
-        assert swap(f"#replies-{parent.id}", "beforeend") in frame
+        assert swap(f"#annotation-{parent.id} > .thread > .replies", "beforeend") in frame
         assert f'data-parent-id="{parent.id}"' in frame and "&lt;b&gt;Golden&lt;/b&gt; hour" in frame
-        assert swap(f"#reply-count-{parent.id}", "innerHTML") + "1 reply</hx-partial>" in frame
+        count = swap(f"#annotation-{parent.id} > .thread > summary", "innerHTML")
+        assert count + "1 reply</hx-partial>" in frame
     [thread] = await multimedia.list_annotations(video.id)
     assert [(r.body, r.username) for r in thread.replies] == [("<b>Golden</b> hour", bob.username)]
 
@@ -59,7 +60,8 @@ async def test_a_reply_to_a_reply_joins_the_same_thread(join):
     await viewer.joined()
     await viewer.reply(first.id, "Second")
     frame = (await viewer.frames_until("Second"))[-1]
-    assert swap(f"#replies-{parent.id}", "beforeend") in frame and "2 replies" in frame
+    assert swap(f"#annotation-{parent.id} > .thread > .replies", "beforeend") in frame
+    assert "2 replies" in frame
 
 
 async def test_the_author_edits_and_every_viewer_sees_the_new_text_in_place_marked_edited(join):
@@ -70,7 +72,8 @@ async def test_the_author_edits_and_every_viewer_sees_the_new_text_in_place_mark
     author, other = await join(video, alice), await join(video, bob)
     await other.joined()
     await author.edit(parent.id, "The end")
-    await frames_with_all(author, "The end", swap(f"#edit-slot-{parent.id}", "innerHTML"))
+    closed_form = swap(f"#annotation-{parent.id} > .note > .edit-slot", "innerHTML")
+    await frames_with_all(author, "The end", closed_form)
     for viewer in (other,):
         frame = (await viewer.frames_until("The end"))[-1]
         assert frame.startswith(swap(f"#annotation-{parent.id}", "outerMorph"))
