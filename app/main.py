@@ -14,6 +14,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.types import Receive, Scope, Send
 
+from app import log_redaction
 from app.collector import collect_fully_every, freeze_startup_objects
 from app.database import close_pool, open_pool, use_database
 from app.live import LiveService, live_video_id, video_socket
@@ -66,6 +67,7 @@ class Videologue(Litestar):
 def create_app(settings: Settings | None = None) -> Videologue:
     """Build the Videologue app for the given settings (read from the environment by default)."""
     settings = settings or Settings.from_env()
+    log_redaction.install()  # uvicorn configured its loggers before it called this factory
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     reload_templates(not settings.production)
     engine = use_database(settings)
