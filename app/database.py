@@ -246,3 +246,8 @@ async def close_pool(engine: Engine) -> None:
         await engine.close_connection_pool()
     elif isinstance(engine, KeptConnectionsSQLiteEngine):
         await engine.close_connections()
+
+
+async def ping(engine: Engine) -> None:
+    """Run one trivial query; raises when the database cannot answer it."""
+    await engine.run_querystring(QueryString("SELECT 1"))

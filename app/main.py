@@ -32,8 +32,11 @@ from app.web import (
     WatchController,
     current_user,
     fragment_gallery,
+    healthz,
     media_router,
     not_found,
+    purge_sessions_every,
+    readyz,
     redirect_to_sign_in,
     security_headers_middleware,
     session_config,
@@ -73,22 +76,24 @@ def create_app(settings: Settings | None = None) -> Videologue:
     engine = use_database(settings)
     live = LiveService(settings)
 
-    collector: list[asyncio.Task] = []
+    background: list[asyncio.Task] = []
 
     async def on_startup(app: Litestar) -> None:
         await open_pool(engine)
         await live.start()
+        if isinstance(sessions := app.stores.get("sessions"), FileStore):
+            background.append(asyncio.create_task(purge_sessions_every(sessions)))
         if settings.production:
             # Every full collection stalls every viewer's fragments while it runs (65 ms for the
             # startup objects alone, 0.3 s at 10,000 sockets: docs/benchmarks.md). Development
             # servers reload and tests build many apps, so only production tunes the collector.
             freeze_startup_objects()
-            collector.append(asyncio.create_task(collect_fully_every(settings.gc_full_every)))
+            background.append(asyncio.create_task(collect_fully_every(settings.gc_full_every)))
 
     async def on_shutdown(app: Litestar) -> None:
-        for task in collector:
+        for task in background:
             task.cancel()
-        await asyncio.gather(*collector, return_exceptions=True)
+        await asyncio.gather(*background, return_exceptions=True)
         await live.stop()
         await close_pool(engine)
 
@@ -98,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
     return Videologue(
         route_handlers=[
             HomeController, WatchController, RegistrationController, SessionController,
-            PasswordController, ManageVideosController,
+            PasswordController, ManageVideosController, healthz, readyz,
             media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's
@@ -114,7 +119,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
                             NotFoundError: not_found},
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"settings": settings, "live": live}),
+        state=State({"settings": settings, "live": live, "engine": engine}),
         debug=not settings.production,
     )
 

@@ -66,6 +66,11 @@ class LiveService:
         await self.relay.start()
         await self.presence.start()
 
+    async def ping_redis(self) -> None:
+        """Ask Redis for a PONG when this node uses it; raises when Redis cannot answer."""
+        if self.redis is not None:
+            await self.redis.ping()
+
     async def stop(self) -> None:
         """Clear this node's presence, then disconnect from the pub/sub backend."""
         await self.presence.stop()

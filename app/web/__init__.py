@@ -4,9 +4,10 @@ from app.web.auth import PasswordController, RegistrationController, SessionCont
 from app.web.errors import not_found
 from app.web.gallery import fragment_gallery
 from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
+from app.web.health import healthz, readyz
 from app.web.media import media_router
 from app.web.security import security_headers_middleware
-from app.web.session import current_user, session_config
+from app.web.session import current_user, purge_sessions_every, session_config
 from app.web.videos import ManageVideosController
 from app.web.watch import HomeController, WatchController
 
@@ -20,8 +21,11 @@ __all__ = [
     "WatchController",
     "current_user",
     "fragment_gallery",
+    "healthz",
     "media_router",
     "not_found",
+    "purge_sessions_every",
+    "readyz",
     "redirect_to_sign_in",
     "require_user",
     "security_headers_middleware",
