@@ -156,6 +156,15 @@ async def browser(cluster):
 
 
 @pytest.fixture
+async def alice_and_bob(cluster, browser):
+    """Alice signed up on node A with a video of hers, Bob signed up on node B: (alice, bob, video)."""
+    alice, bob = browser(), browser(cluster.b)
+    await alice.register("alice")
+    await bob.register("bob")
+    return alice, bob, await alice.create_video()
+
+
+@pytest.fixture
 async def sockets():
     """Open viewers from socket URLs; closed after the test."""
     opened = []

@@ -13,11 +13,8 @@ from tests.server import AppServer
 
 
 async def test_a_post_on_one_node_reaches_every_viewer_on_both_nodes_exactly_once(
-        cluster, browser, sockets):
-    alice, bob = browser(), browser(cluster.b)
-    await alice.register("alice")
-    await bob.register("bob")
-    video = await alice.create_video()
+        alice_and_bob, cluster, browser, sockets):
+    alice, bob, video = alice_and_bob
     poster = await sockets(await alice.socket_url(cluster.a, video))
     on_b = await sockets(await bob.socket_url(cluster.b, video))
     guest_b = await sockets(await browser(cluster.b).socket_url(cluster.b, video))
@@ -32,11 +29,8 @@ async def test_a_post_on_one_node_reaches_every_viewer_on_both_nodes_exactly_onc
 
 
 async def test_a_deletion_on_one_node_removes_the_annotation_for_viewers_on_both(
-        cluster, browser, sockets):
-    alice, bob = browser(), browser(cluster.b)
-    await alice.register("alice")
-    await bob.register("bob")
-    video = await alice.create_video()
+        alice_and_bob, cluster, sockets):
+    alice, bob, video = alice_and_bob
     author = await sockets(await alice.socket_url(cluster.a, video))
     on_b = await sockets(await bob.socket_url(cluster.b, video))
     await author.post("Soon gone", at=10)

@@ -15,11 +15,8 @@ from tests.live.test_socket import annotation_ids, cursor_after
 REPLY_IDS = re.compile(r'<li id="reply-(\d+)"')
 
 
-async def test_an_edit_and_a_reply_on_one_node_reach_viewers_on_the_other(cluster, browser, sockets):
-    alice, bob = browser(), browser(cluster.b)
-    await alice.register("alice")
-    await bob.register("bob")
-    video = await alice.create_video()
+async def test_an_edit_and_a_reply_on_one_node_reach_viewers_on_the_other(alice_and_bob, cluster, sockets):
+    alice, bob, video = alice_and_bob
     author = await sockets(await alice.socket_url(cluster.a, video))
     on_b = await sockets(await bob.socket_url(cluster.b, video))
     await author.post("Frist", at=1000)
@@ -33,11 +30,8 @@ async def test_an_edit_and_a_reply_on_one_node_reach_viewers_on_the_other(cluste
 
 
 async def test_posts_on_both_nodes_at_once_reach_every_viewer_once_in_change_order(
-        cluster, browser, sockets):
-    alice, bob = browser(), browser(cluster.b)
-    await alice.register("alice")
-    await bob.register("bob")
-    video = await alice.create_video()
+        alice_and_bob, cluster, sockets):
+    alice, bob, video = alice_and_bob
     on_a = await sockets(await alice.socket_url(cluster.a, video))
     on_b = await sockets(await bob.socket_url(cluster.b, video))
     await on_b.joined()
@@ -57,11 +51,8 @@ async def test_posts_on_both_nodes_at_once_reach_every_viewer_once_in_change_ord
 
 
 async def test_a_node_killed_mid_thread_loses_nothing_for_the_pages_that_were_on_it(
-        cluster, browser, sockets):
-    alice, bob = browser(), browser(cluster.b)
-    await alice.register("alice")
-    await bob.register("bob")
-    video = await alice.create_video()
+        alice_and_bob, cluster, browser, sockets):
+    alice, bob, video = alice_and_bob
     author = await sockets(await alice.socket_url(cluster.a, video))
     guest_url_b = await browser(cluster.b).socket_url(cluster.b, video)
     guest = await sockets(await browser().socket_url(cluster.a, video))
