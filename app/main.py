@@ -108,7 +108,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's
         ],
-        middleware=[security_headers_middleware, session_config(settings).middleware],
+        middleware=[security_headers_middleware(settings.production), session_config(settings).middleware],
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.production,
                                cookie_httponly=True, exclude=["/static", "/media"]),
         template_config=TEMPLATE_CONFIG,

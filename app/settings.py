@@ -6,11 +6,13 @@ import os
 import secrets
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-secret-change-me"
+DEVELOPMENT_SECRET_FILE = ROOT / "var" / "secret-key"
+# Earlier versions defaulted to this published value: a key anyone can forge tokens with.
+PUBLISHED_SECRET = "dev-secret-change-me"
 
 
 class ConfigurationError(RuntimeError):
@@ -21,7 +23,7 @@ class ConfigurationError(RuntimeError):
 class Settings:
     """Everything the app reads from its environment, read once."""
 
-    secret_key: str = DEV_SECRET
+    secret_key: str = ""
     production: bool = False
     database_url: str | None = None
     sqlite_path: Path = ROOT / "var" / "videologue.sqlite"
@@ -47,7 +49,7 @@ class Settings:
         env = os.environ if env is None else env
         defaults = cls()
         settings = cls(
-            secret_key=env.get("SECRET_KEY", DEV_SECRET),
+            secret_key=env.get("SECRET_KEY", ""),
             production=env.get("APP_ENV", "development") == "production",
             database_url=env.get("DATABASE_URL") or None,
             sqlite_path=Path(env.get("SQLITE_PATH", defaults.sqlite_path)),
@@ -65,6 +67,32 @@ class Settings:
             upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
         )
-        if settings.production and settings.secret_key in ("", DEV_SECRET):
-            raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")
+        if settings.secret_key in ("", PUBLISHED_SECRET):
+            if settings.production:
+                raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")
+            settings = replace(settings, secret_key=development_secret(DEVELOPMENT_SECRET_FILE))
         return settings
+
+
+def development_secret(path: Path) -> str:
+    """This checkout's own random key, generated into `path` (mode 0600) on first use, then reused.
+
+    Several processes may start at once (a cluster, a test run): the key is written to a private
+    temporary file and linked into place, so every one of them reads the same complete key.
+    """
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(48) + "\n")
+    try:
+        os.link(draft, path)  # fails if another process linked its key first: read that one
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()

@@ -1,5 +1,7 @@
 """Security headers on every HTTP response."""
 
+from collections.abc import Callable
+
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,9 +31,28 @@ HEADERS = {
 }
 
 
-def security_headers_middleware(app: ASGIApp) -> ASGIApp:
-    """Wrap an ASGI app so each HTTP response carries the security headers."""
+# Production is served over HTTPS only (docs/deploy.md): browsers keep to it for two years.
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
+
+def security_headers(production: bool) -> dict[str, str]:
+    """The headers every response carries; production adds Strict-Transport-Security."""
+    if not production:
+        return HEADERS
+    return {**HEADERS, "Strict-Transport-Security": STRICT_TRANSPORT_SECURITY}
+
+
+def security_headers_middleware(production: bool) -> Callable[[ASGIApp], ASGIApp]:
+    """A middleware factory: each HTTP response carries `security_headers(production)`."""
+    headers = security_headers(production)
+
+    def wrap(app: ASGIApp) -> ASGIApp:
+        return _with_headers(app, headers)
+
+    return wrap
+
+
+def _with_headers(app: ASGIApp, wanted: dict[str, str]) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
@@ -40,7 +61,7 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
-                for name, value in HEADERS.items():
+                for name, value in wanted.items():
                     headers.setdefault(name, value)
             await send(message)
 

@@ -1,10 +1,14 @@
 """Security headers on every kind of response, and CSRF protection of forms."""
 
 import re
+from dataclasses import replace
 
 import pytest
+from litestar.testing import TestClient
 
 from app import multimedia
+from app.main import create_app
+from app.settings import Settings
 from tests.conftest import post_form
 from tests.factories import make_user, make_video
 
@@ -29,6 +33,15 @@ def test_every_response_carries_the_security_headers(client, path, accept):
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert policy(response)["frame-ancestors"] == {"'none'"}
+
+
+@pytest.mark.parametrize("path", ["/", "/no-such-page", "/static/app.css"])
+def test_only_production_tells_browsers_to_keep_to_https(path):
+    for production, expected in ((True, "max-age=63072000; includeSubDomains"), (False, None)):
+        settings = replace(Settings.from_env(), production=production, secret_key="its own")
+        with TestClient(app=create_app(settings), base_url="http://testserver.local") as client:
+            response = client.get(path, headers={"accept": "text/html"})
+        assert response.headers.get("strict-transport-security") == expected, (path, production)
 
 
 def test_scripts_and_frames_come_only_from_this_site_and_youtube(client, watch_path):

@@ -1,6 +1,8 @@
 """Settings from the environment, and what production changes about cookies and memory."""
 
 import gc
+import stat
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -8,7 +10,13 @@ from litestar.testing import TestClient
 
 from app.collector import NEVER
 from app.main import create_app
-from app.settings import DEV_SECRET, ConfigurationError, Settings
+from app.settings import (
+    DEVELOPMENT_SECRET_FILE,
+    PUBLISHED_SECRET,
+    ConfigurationError,
+    Settings,
+    development_secret,
+)
 from app.web import session_config
 
 OWN_SECRET = "a production secret nobody else has"
@@ -17,7 +25,7 @@ OWN_SECRET = "a production secret nobody else has"
 @pytest.mark.parametrize("env", [
     {"APP_ENV": "production"},
     {"APP_ENV": "production", "SECRET_KEY": ""},
-    {"APP_ENV": "production", "SECRET_KEY": DEV_SECRET},
+    {"APP_ENV": "production", "SECRET_KEY": PUBLISHED_SECRET},
 ])
 def test_production_without_a_secret_key_of_its_own_refuses_to_start(env):
     with pytest.raises(ConfigurationError):
@@ -29,9 +37,25 @@ def test_production_with_its_own_secret_key_starts():
     assert (settings.production, settings.secret_key) == (True, OWN_SECRET)
 
 
-def test_development_runs_with_the_default_secret_key():
-    settings = Settings.from_env({})
-    assert (settings.production, settings.secret_key) == (False, DEV_SECRET)
+@pytest.mark.parametrize("env", [{}, {"SECRET_KEY": ""}, {"SECRET_KEY": PUBLISHED_SECRET}])
+def test_development_without_a_key_uses_this_checkouts_generated_one(env):
+    settings = Settings.from_env(env)
+    assert settings.secret_key == DEVELOPMENT_SECRET_FILE.read_text().strip()
+    assert settings.secret_key != PUBLISHED_SECRET and len(settings.secret_key) >= 64
+
+
+def test_the_generated_key_is_random_private_and_reused(tmp_path):
+    first = development_secret(tmp_path / "var" / "secret-key")
+    assert stat.S_IMODE((tmp_path / "var" / "secret-key").stat().st_mode) == 0o600
+    assert development_secret(tmp_path / "var" / "secret-key") == first
+    assert development_secret(tmp_path / "other" / "secret-key") != first
+    assert sorted(p.name for p in (tmp_path / "var").iterdir()) == ["secret-key"]  # no drafts left
+
+
+def test_processes_starting_at_once_all_read_the_same_key(tmp_path):
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: development_secret(tmp_path / "secret-key"), range(32)))
+    assert len(keys) == 1 and len(keys.pop()) >= 64
 
 
 @pytest.mark.parametrize(("production", "secure"), [(True, True), (False, False)])
