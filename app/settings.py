@@ -40,6 +40,7 @@ class Settings:
     presence_coalesce: float = 0.25
     upload_max_bytes: int = 500 * 1024 * 1024
     gc_full_every: float = 300.0
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -64,6 +65,7 @@ class Settings:
             presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),
             upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
+            metrics_token=env.get("METRICS_TOKEN") or None,
         )
         if settings.production and settings.secret_key in ("", DEV_SECRET):
             raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")
