@@ -45,6 +45,7 @@ class Settings:
     upload_max_bytes: int = 500 * 1024 * 1024
     gc_full_every: float = 300.0
     public_origins: tuple[str, ...] = ()
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -70,6 +71,7 @@ class Settings:
             upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
             public_origins=_origins(env.get("PUBLIC_ORIGINS", "")),
+            metrics_token=env.get("METRICS_TOKEN") or None,
         )
         if settings.secret_key in ("", PUBLISHED_SECRET):
             if settings.production:

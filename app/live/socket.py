@@ -112,8 +112,8 @@ async def _converse(channel: VideoChannel, receive: Receive) -> None:
         try:
             text = message.get("text")
             await (channel.handle_in(text) if text is not None
-                   else channel.reply_error(BAD_FRAME_TYPE))
+                   else channel.reply_error(BAD_FRAME_TYPE, "not_text"))
         except Exception:
             log.exception("live frame failed (video %s, user %s)", channel.video_id,
                           channel.user.id if channel.user else None)
-            await channel.reply_error("Something went wrong; please try again.")
+            await channel.reply_error("Something went wrong; please try again.", "failed")
