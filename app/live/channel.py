@@ -4,7 +4,7 @@ import json
 import logging
 from typing import Protocol
 
-from app import multimedia
+from app import accounts, multimedia
 from app.accounts import User
 from app.live import fragments, metrics
 from app.live.feed import Feed
@@ -12,7 +12,7 @@ from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
 from app.live.ratelimit import RateLimiter
 from app.live.transport.outbox import Outbox
-from app.live.wire import CHANGE, Broadcast, user_topic, video_topic
+from app.live.wire import CHANGE, SIGNED_OUT, Broadcast, user_topic, video_topic
 from app.settings import Settings
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
@@ -160,13 +160,21 @@ class VideoChannel:
 
     async def may_act(self, signed_out: str, too_fast: str) -> bool:
         """True when the viewer is signed in and within their rate limit; otherwise tell them
-        why not (`signed_out` or `too_fast`) and return False."""
+        why not (`signed_out` or `too_fast`) and return False.
+
+        A socket signed out elsewhere since it connected is closed as signed out, even when the
+        pub/sub message that should have closed it was lost (a Redis reconnect at that moment).
+        """
         if self.user is None:
             await self.reply_error(signed_out, "signed_out")
             return False
         if not await self.node.rate_limiter.allow(self.user.id):
             metrics.RATE_LIMITED.inc()
             await self.send(fragments.live_error(too_fast))  # counted as rate-limited, not refused
+            return False
+        if not await accounts.still_signed_in(self.user):
+            metrics.refused("signed_out")
+            self.outbox.close(SIGNED_OUT)
             return False
         return True
 
