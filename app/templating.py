@@ -14,8 +14,15 @@ def timecode(millis: int) -> str:
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
 
 
+def seconds(millis: int) -> str:
+    """Milliseconds as the seconds of a `?t=` link: 12345 -> "12.345", 30000 -> "30"."""
+    whole, part = divmod(max(int(millis), 0), 1000)
+    return f"{whole}.{part:03}".rstrip("0") if part else str(whole)
+
+
 def _configure(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["timecode"] = timecode
+    engine.engine.filters["seconds"] = seconds
 
 
 TEMPLATE_CONFIG = TemplateConfig(

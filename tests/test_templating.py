@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from app.main import create_app
 from app.settings import Settings
-from app.templating import TEMPLATE_CONFIG, timecode
+from app.templating import TEMPLATE_CONFIG, seconds, timecode
 
 
 def test_templates_reload_in_development_and_not_in_production(monkeypatch):
@@ -19,3 +19,8 @@ def test_templates_reload_in_development_and_not_in_production(monkeypatch):
 def test_timecodes_read_as_minutes_then_hours():
     assert [timecode(ms) for ms in (0, 59_999, 61_000, 3_600_000, 3_725_000)] == [
         "0:00", "0:59", "1:01", "1:00:00", "1:02:05"]
+
+
+def test_a_links_moment_is_in_seconds_with_at_most_three_decimals():
+    assert [seconds(ms) for ms in (0, 30_000, 42_250, 1_005, 7)] == [
+        "0", "30", "42.25", "1.005", "0.007"]

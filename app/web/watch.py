@@ -1,5 +1,6 @@
 """Browsing videos, the watch page and its annotation exports."""
 
+import re
 from typing import Annotated
 
 from litestar import Controller, Request, get
@@ -10,6 +11,9 @@ from app import accounts, multimedia
 from app.live import count_watching
 from app.web import exports
 from app.web.pages import page
+
+# A link's moment in seconds, as "Copy link" writes it (the player shim reads the same form).
+MOMENT = re.compile(r"\d{1,7}(\.\d{1,3})?")
 
 
 class HomeController(Controller):
@@ -35,10 +39,10 @@ class WatchController(Controller):
     path = "/watch"
 
     @get("/{video_id:int}")
-    async def short(self, video_id: FromPath[int]) -> Redirect:
-        """Redirect an id-only link to the canonical URL."""
+    async def short(self, request: Request, video_id: FromPath[int]) -> Redirect:
+        """Redirect an id-only link to the canonical URL (a link's moment, ?t=, kept)."""
         video = await multimedia.get_video(video_id)
-        return Redirect(f"/watch/{video.id}-{video.slug}", status_code=301)
+        return _canonical(request, video)
 
     @get("/{ref:str}")
     async def show(self, request: Request, ref: FromPath[str]) -> Template | Redirect:
@@ -46,7 +50,7 @@ class WatchController(Controller):
         head, _, slug = ref.partition("-")
         video = await multimedia.get_video(multimedia.parse_id(head) or 0)
         if slug != video.slug:
-            return Redirect(f"/watch/{video.id}-{video.slug}", status_code=301)
+            return _canonical(request, video)
         user = request.state.user
         settings = request.app.state.settings
         token = accounts.sign_socket_token(settings.secret_key, user) if user else None
@@ -67,3 +71,10 @@ class WatchController(Controller):
         """The video's annotations as JSON, in the order they appear in the video."""
         video = await multimedia.get_video(video_id)
         return exports.as_json(await multimedia.list_annotations(video.id))
+
+
+def _canonical(request: Request, video: multimedia.Video) -> Redirect:
+    """A permanent redirect to the video's canonical watch URL, keeping a link's moment (?t=)."""
+    moment = request.query_params.get("t", "")
+    query = f"?t={moment}" if MOMENT.fullmatch(moment) else ""
+    return Redirect(f"/watch/{video.id}-{video.slug}{query}", status_code=301)

@@ -82,6 +82,38 @@
     if (item.nextElementSibling !== next || item.parentNode !== list) list.insertBefore(item, next);
   }
 
+  // ---- a link to a moment: /watch/…?t=12.345#annotation-7 seeks there and highlights it ----
+  function linkedMoment() {
+    const t = new URLSearchParams(location.search).get("t") || "";
+    return /^\d{1,7}(\.\d{1,3})?$/.test(t) ? Math.round(parseFloat(t) * 1000) : null;
+  }
+
+  // Returns what to call on each player update: the first one that knows the video's length
+  // seeks to the linked moment. "Copy link" puts an item's link on the clipboard; without a
+  // clipboard (a plain-http site), it is an ordinary link to that moment.
+  function momentLinks(list, player, seek) {
+    const target = /^#annotation-\d+$/.test(location.hash)
+      ? document.getElementById(location.hash.slice(1)) : null;
+    let pending = linkedMoment() ?? (target ? +target.dataset.at : null);
+    if (target) target.dataset.highlighted = "";
+    list.addEventListener("click", (event) => {
+      const link = event.target.closest("[data-copy-link]");
+      if (!link || !navigator.clipboard) return;
+      event.preventDefault();
+      navigator.clipboard.writeText(link.href).then(() => {
+        link.textContent = "Link copied";
+        setTimeout(() => { link.textContent = "Copy link"; }, 2000);
+      }, () => { location.href = link.href; });
+    });
+    return () => {
+      if (pending === null || !player || !player.duration()) return;
+      const ms = pending;
+      pending = null;
+      seek(ms);
+      if (target && !target.hidden) target.scrollIntoView({ block: "nearest" });
+    };
+  }
+
   // ---- timeline: one marker per annotation in the list, whatever adds or removes them ----
   function timeline(strip, list, seek) {
     const track = strip.querySelector("[data-markers]");
@@ -491,6 +523,8 @@
     if (markers) markers.sync();
     reveal();
     if (player) player.onUpdate(reveal);
+    const arrive = momentLinks(list, player, seek);
+    if (player) { player.onUpdate(arrive); arrive(); }
 
     new MutationObserver((mutations) => {
       const added = mutations.flatMap((m) => [...m.addedNodes])
