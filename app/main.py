@@ -14,7 +14,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.types import Receive, Scope, Send
 
-from app import log_redaction
+from app import log_quieting, log_redaction
 from app.collector import collect_fully_every, freeze_startup_objects
 from app.database import close_pool, open_pool, use_database
 from app.live import LiveService, live_video_id, video_socket
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
     """Build the Videologue app for the given settings (read from the environment by default)."""
     settings = settings or Settings.from_env()
     log_redaction.install()  # uvicorn configured its loggers before it called this factory
+    log_quieting.install()
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     reload_templates(not settings.production)
     engine = use_database(settings)
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
         before_request=load_user,
         exception_handlers={SignInRequired: redirect_to_sign_in, NotFoundException: not_found,
                             NotFoundError: not_found},
+        logging_config=log_quieting.litestar_logging(SignInRequired, NotFoundError),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"settings": settings, "live": live, "engine": engine}),

@@ -1,4 +1,20 @@
-"""The errors contexts raise: rejected input (a field-to-message map), missing records, refused actions."""
+"""The errors contexts raise (rejected input as a field-to-message map, missing records, refused
+actions), and the check every text a context stores passes first."""
+
+# The refusal for text a database column cannot hold (see storable).
+UNSTORABLE = "Remove the invisible or broken characters from this text."
+
+
+def storable(text: str) -> bool:
+    """Tell whether both databases can store the text: no NUL (PostgreSQL refuses it in text)
+    and no lone surrogate (a JSON escape like "\\ud800" makes one; it is not UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class ValidationError(Exception):

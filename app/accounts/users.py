@@ -5,7 +5,7 @@ import re
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.tables import User
 from app.accounts.tokens import Identity
-from app.validation import ValidationError
+from app.validation import UNSTORABLE, ValidationError, storable
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{3,20}$")
 MIN_PASSWORD = 8
@@ -27,6 +27,8 @@ async def register_user(name: str, username: str, password: str) -> User:
         errors["name"] = "Enter your name."
     elif len(name) > 100:
         errors["name"] = "Use at most 100 characters."
+    elif not storable(name):
+        errors["name"] = UNSTORABLE
     if not USERNAME_PATTERN.match(username):
         errors["username"] = "Use 3–20 letters, digits or underscores."
     elif await User.exists().where(User.username_key == username.lower()):

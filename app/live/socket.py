@@ -23,14 +23,17 @@ from app.origins import origin_allowed
 
 log = logging.getLogger("videologue.live")
 BAD_FRAME_TYPE = "Send text frames only."
-_PATH = re.compile(r"/live/videos/(\d{1,19})/?")
+_PATH = re.compile(r"/live/videos/([^/]*)/?")
+_CURSOR = re.compile(r"[0-9]{1,18}")
 
 
 def live_video_id(scope: Scope) -> int | None:
-    """The video id when the scope is a WebSocket to a video's socket, else None."""
+    """The video id when the scope is a WebSocket to a video's socket (0 when its path names
+    no possible id: 30 digits, a negative number, a word), else None."""
     if scope["type"] != "websocket" or not (match := _PATH.fullmatch(scope["path"])):
         return None
-    return int(match[1])
+    # Refused by the socket itself (4404), not by the router: a refusal the page can explain.
+    return multimedia.parse_id(match[1]) or 0
 
 
 def _param(query: dict[str, list[str]], name: str) -> str:
@@ -61,8 +64,8 @@ async def _connect(scope: Scope, token: str, node: Node,
 
 def _cursor(value: str) -> int:
     """The page's cursor: the change number its list is current to (0: it holds nothing)."""
-    # At most 18 digits: within every column's range, and far from int()'s digit limit.
-    return int(value) if value.isdecimal() and len(value) <= 18 else 0
+    # At most 18 ASCII digits: within every column's range, and far from int()'s digit limit.
+    return int(value) if _CURSOR.fullmatch(value) else 0
 
 
 async def video_socket(node: Node, video_id: int, scope: Scope, receive: Receive, send: Send) -> None:

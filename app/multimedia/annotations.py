@@ -7,6 +7,7 @@ writer). The numbers have no gaps, and a reader that sees change n has seen ever
 before it: a page that holds every change up to n misses nothing by asking for those after n.
 """
 
+import re
 from datetime import UTC, datetime
 
 from app.accounts.tables import User
@@ -14,28 +15,33 @@ from app.database import Statement, atomically
 from app.multimedia.ids import is_id
 from app.multimedia.tables import Annotation
 from app.multimedia.threads import COLUMNS, AnnotationView, threads_of, view_of
-from app.validation import NotAllowedError, NotFoundError, ValidationError
+from app.validation import UNSTORABLE, NotAllowedError, NotFoundError, ValidationError, storable
 
 MAX_BODY = 500
 MAX_AT = 86_400_000
+_DIGITS = re.compile(r"[0-9]{1,12}")  # more is past MAX_AT, and int() would refuse 4,301
 
 
 def clean_body(body: object) -> str:
-    """A posted body stripped, or ValidationError when it is empty or too long."""
+    """A posted body stripped, or ValidationError when it is empty, too long or unstorable."""
     text = body.strip() if isinstance(body, str) else ""
     if not text:
         raise ValidationError({"body": "Write something first."})
     if len(text) > MAX_BODY:
         raise ValidationError({"body": f"Keep it under {MAX_BODY} characters (this one has {len(text)})."})
+    if not storable(text):
+        raise ValidationError({"body": UNSTORABLE})
     return text
 
 
 def _millis(value: object) -> int:
-    try:
-        millis = int(value) if not isinstance(value, bool | float) else int(str(value))
-    except (TypeError, ValueError):
+    """A moment in ms from an int or a string of ASCII digits (never a float, a bool, "٣" or
+    "1_000"); -1 when it is none, or outside the first 24 hours."""
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
         return -1
-    return millis if 0 <= millis <= MAX_AT else -1
+    return value if 0 <= value <= MAX_AT else -1
 
 
 def clean_annotation(body: object, at: object, until: object = None) -> tuple[str, int, int | None]:

@@ -11,6 +11,9 @@ YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-noc
 MEDIA_EXTENSIONS = (".mp4", ".webm", ".ogv")
 LOCAL_MEDIA = re.compile(r"^/media/[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 URL_HELP = "Use a YouTube link, or a link to an .mp4, .webm or .ogv file."
+MAX_URL = 2048  # the length of the videos.url column
+URL_TOO_LONG = f"Use a link of at most {MAX_URL:,} characters."
+URL_UNPRINTABLE = "That link has invisible or broken characters in it; paste it again."
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,19 @@ def _youtube_id(parts) -> str | None:
 def parse_video_url(url: str) -> PlayerSource:
     """Return the player source for a URL, or raise ValueError with a message for the form."""
     url = url.strip()
+    if len(url) > MAX_URL:
+        raise ValueError(URL_TOO_LONG)
+    if not url.isprintable():  # NUL, control characters, lone surrogates
+        raise ValueError(URL_UNPRINTABLE)
     if LOCAL_MEDIA.match(url) and url.lower().endswith(MEDIA_EXTENSIONS) and ".." not in url:
         return PlayerSource("html5", url)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url)
+        # .port raises ValueError for a port that is not a number from 0 to 65535.
+        usable = parts.scheme in ("http", "https") and parts.netloc and parts.port != 0
+    except ValueError:  # and urlsplit for a malformed IPv6 host such as "https://["
+        usable = False
+    if not usable:
         raise ValueError(URL_HELP)
     youtube_id = _youtube_id(parts)
     if youtube_id:

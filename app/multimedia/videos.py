@@ -10,7 +10,7 @@ from app.multimedia.ids import MAX_ID, is_id, parse_id
 from app.multimedia.tables import Category, Video
 from app.multimedia.uploads import PartialUpload, is_uploaded_file, remove_uploaded_file
 from app.multimedia.urls import parse_video_url
-from app.validation import NotFoundError, ValidationError
+from app.validation import UNSTORABLE, NotFoundError, ValidationError, storable
 
 PER_PAGE = 12
 LAST_PAGE = MAX_ID // PER_PAGE + 1
@@ -108,9 +108,13 @@ async def _clean(attrs: dict[str, str], upload: PartialUpload | None = None,
         errors["title"] = "Give the video a title."
     elif len(title) > 120:
         errors["title"] = "Use at most 120 characters."
+    elif not storable(title):
+        errors["title"] = UNSTORABLE
     errors.update(_url_error(url, upload, current_url))
     if len(description) > 2000:
         errors["description"] = "Use at most 2,000 characters."
+    elif not storable(description):
+        errors["description"] = UNSTORABLE
     category_id = parse_id(category)
     if category and (category_id is None or not await Category.exists().where(
             Category.id == category_id)):

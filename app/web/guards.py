@@ -29,7 +29,10 @@ def redirect_to_sign_in(request: Request, _: SignInRequired) -> Response:
 
 
 def _referring_path(request: Request) -> str:
-    referer = urlsplit(request.headers.get("referer", ""))
+    try:
+        referer = urlsplit(request.headers.get("referer", ""))
+    except ValueError:  # a malformed IPv6 host, such as "http://["
+        return "/"
     return referer.path if referer.netloc == request.url.netloc else "/"
 
 

@@ -20,7 +20,11 @@ from litestar.params import FromPath
 from litestar.response import Response, Stream
 
 _CHUNK_SIZE = 64 * 1024
-_RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)", re.IGNORECASE)
+_RANGE_RE = re.compile(r"bytes=([0-9]*)-([0-9]*)", re.IGNORECASE)
+# A byte position of more digits than this is past the end of any file (and int() refuses
+# strings of over 4,300 digits), so it is read as this number instead of being converted.
+_POSITION_DIGITS = 18
+_PAST_ANY_FILE = 10**_POSITION_DIGITS
 # Host mime.types files differ between machines; pin the types the <video> player relies on.
 _VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
 _UNSATISFIABLE: Literal["unsatisfiable"] = "unsatisfiable"
@@ -30,7 +34,10 @@ def media_router(media_dir: Path, path: str = "/media") -> Router:
     """Serve files under media_dir with HTTP Range, conditional requests and no path traversal.
 
     Only single ranges are honoured: a multi-range request gets the full 200 response, which
-    RFC 9110 allows because a server may always ignore Range.
+    RFC 9110 allows because a server may always ignore Range; so does a malformed one (not
+    digits, or a start after its end). A suffix range (`bytes=-N`) serves the last N bytes, the
+    whole file when N is larger; a start at or past the end, or `bytes=-0`, answers 416. A
+    position of any number of digits is accepted: one too long to be an offset is past the end.
     """
     root = media_dir.resolve()
 
@@ -105,10 +112,10 @@ def _http_date(value: str) -> int | None:
     """Parse an HTTP date into a Unix timestamp, or None if it is malformed."""
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        # A "-0000" zone yields a naive datetime; HTTP dates are always GMT.
+        return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp())
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a year past C's int
         return None
-    # A "-0000" zone yields a naive datetime; HTTP dates are always GMT.
-    return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp())
 
 
 def _not_modified(request: Request, etag: str, mtime: float) -> bool:
@@ -134,17 +141,20 @@ def _parse_range(value: str, size: int) -> tuple[int, int] | Literal["unsatisfia
     match = _RANGE_RE.fullmatch(value.strip())
     if match is None or match.groups() == ("", ""):
         return None  # malformed or multi-range: ignoring Range is always allowed
-    first, last = match.groups()
-    if not first:
-        suffix = int(last)
-        return (max(size - suffix, 0), size - 1) if suffix and size else _UNSATISFIABLE
-    start = int(first)
-    if last and int(last) < start:
+    first, last = (_position(digits) if digits else None for digits in match.groups())
+    if first is None:
+        return (max(size - last, 0), size - 1) if last and size else _UNSATISFIABLE
+    if last is not None and last < first:
         return None  # invalid byte-range-spec, so the whole header is ignored
-    if start >= size:
+    if first >= size:
         return _UNSATISFIABLE
-    end = min(int(last), size - 1) if last else size - 1
-    return start, end
+    return first, size - 1 if last is None else min(last, size - 1)
+
+
+def _position(digits: str) -> int:
+    """The byte position a run of digits names; past the end of any file when it is too long."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= _POSITION_DIGITS else _PAST_ANY_FILE
 
 
 async def _read_chunks(file: Path, start: int, length: int) -> AsyncIterator[bytes]:

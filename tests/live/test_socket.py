@@ -208,9 +208,17 @@ async def test_an_exception_in_one_handler_is_logged_and_leaves_other_sockets_wo
     alice, bob = await make_user(), await make_user()
     video = await make_video(alice)
     broken, healthy = await join(video, alice), await join(video, bob)
-    # A lone surrogate survives JSON decoding but cannot be encoded for the database.
-    await broken.socket.send('{"event": "new_annotation", "body": "\\ud800", "at": "1"}')
-    assert "could not be saved" in await broken.frame()
+    # Every input the database cannot take is refused before it gets there, so the database
+    # itself refuses this one body (a trigger in the test database the server shares).
+    trigger = f"refuse_{video.id}"
+    await multimedia.Annotation.raw(
+        f"CREATE TRIGGER {trigger} BEFORE INSERT ON annotations WHEN NEW.body = 'refused {video.id}' "
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+    try:
+        await broken.post(f"refused {video.id}", at=1)
+        assert "could not be saved" in await broken.frame()
+    finally:
+        await multimedia.Annotation.raw(f"DROP TRIGGER {trigger}")
     await healthy.post("Unaffected", at=5)
     assert "Unaffected" in (await healthy.frames_until("Unaffected"))[-1]
     assert "Unaffected" in (await broken.frames_until("Unaffected"))[-1]
@@ -243,9 +251,12 @@ async def test_posting_is_rate_limited_per_user_across_tabs(tmp_root):
 @pytest.mark.parametrize(("scope", "video_id"), [
     ({"type": "websocket", "path": "/live/videos/12"}, 12),
     ({"type": "websocket", "path": "/live/videos/12/"}, 12),
-    ({"type": "websocket", "path": "/live/videos/abc"}, None),
+    # No possible id: the live layer refuses it (4404) rather than the router.
+    ({"type": "websocket", "path": "/live/videos/abc"}, 0),
+    ({"type": "websocket", "path": "/live/videos/-1"}, 0),
+    ({"type": "websocket", "path": "/live/videos/" + "9" * 30}, 0),
+    ({"type": "websocket", "path": "/live/videos/\u0663"}, 0),  # an Arabic-Indic 3 is not an id
     ({"type": "websocket", "path": "/live/videos/12/extra"}, None),
-    ({"type": "websocket", "path": "/live/videos/" + "9" * 20}, None),
     ({"type": "http", "path": "/live/videos/12"}, None),
 ])
 def test_only_a_video_socket_goes_straight_to_the_live_layer(scope, video_id):

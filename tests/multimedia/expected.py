@@ -1,7 +1,7 @@
 """What the app must accept and refuse, shared by the context and form tests."""
 
 from app.multimedia import PlayerSource
-from app.multimedia.urls import URL_HELP
+from app.multimedia.urls import URL_HELP, URL_TOO_LONG, URL_UNPRINTABLE
 
 SEEDED_CATEGORIES = ["Action", "Comedy", "Documentary", "Drama", "Education", "Music", "Sci-fi"]
 
@@ -17,6 +17,8 @@ GOOD_URLS = [
     ("https://cdn.example.com/films/clip.webm?t=1", PlayerSource("html5", "https://cdn.example.com/films/clip.webm?t=1")),
     ("https://example.com/old/clip.ogv", PlayerSource("html5", "https://example.com/old/clip.ogv")),
     ("/media/demo-clock.webm", PlayerSource("html5", "/media/demo-clock.webm")),
+    ("https://example.com/" + "a" * 2024 + ".mp4",  # exactly the column's 2,048 characters
+     PlayerSource("html5", "https://example.com/" + "a" * 2024 + ".mp4")),
 ]
 
 BAD_URLS = [
@@ -34,4 +36,11 @@ BAD_URLS = [
     ("https://example.com/page.html", URL_HELP),
     ("/media/../etc/passwd.mp4", URL_HELP),
     ("/media/notes.txt", URL_HELP),
+    # Longer than the videos.url column (2,048): PostgreSQL would refuse the row.
+    ("https://example.com/" + "a" * 2025 + ".mp4", URL_TOO_LONG),
+    ("https://example.com/a\x00.mp4", URL_UNPRINTABLE),  # PostgreSQL refuses NUL in text
+    ("https://example.com/a\n.mp4", URL_UNPRINTABLE),
+    ("https://[/clip.mp4", URL_HELP),  # urlsplit: "Invalid IPv6 URL"
+    ("https://example.com:99999999/clip.mp4", URL_HELP),
+    ("https://example.com:port/clip.mp4", URL_HELP),
 ]

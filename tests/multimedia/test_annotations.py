@@ -22,18 +22,27 @@ def test_a_body_over_500_characters_is_rejected_and_500_is_accepted():
     assert clean_annotation("x" * 500, 1000) == ("x" * 500, 1000, None)
 
 
+@pytest.mark.parametrize("body", ["a\x00b", "broken \ud800 half"])
+def test_a_body_no_database_can_store_is_rejected(body):
+    with pytest.raises(ValidationError) as error:
+        clean_annotation(body, 1000)
+    assert error.value.errors == {"body": "Remove the invisible or broken characters from this text."}
+
+
 def test_the_body_is_trimmed_before_it_is_measured():
     assert clean_annotation(f"  {'x' * 500}  ", 0) == ("x" * 500, 0, None)
 
 
-@pytest.mark.parametrize("at", [-1, 86_400_001, "abc", None, "", 1.5, True, [1000]])
+@pytest.mark.parametrize("at", [-1, 86_400_001, "abc", None, "", 1.5, 1000.0, True, [1000],
+                                "\u0661\u0665\u0660\u0660", "1_500", "9" * 5000, "-5", float("nan")])
 def test_a_moment_outside_the_first_24_hours_or_not_a_number_is_rejected(at):
     with pytest.raises(ValidationError) as error:
         clean_annotation("Nice", at)
     assert set(error.value.errors) == {"at"}
 
 
-@pytest.mark.parametrize(("at", "millis"), [(0, 0), (86_400_000, 86_400_000), ("1500", 1500)])
+@pytest.mark.parametrize(("at", "millis"), [(0, 0), (86_400_000, 86_400_000), ("1500", 1500),
+                                             (" 1500 ", 1500)])
 def test_a_moment_within_the_first_24_hours_is_accepted_as_milliseconds(at, millis):
     assert clean_annotation("Nice", at) == ("Nice", millis, None)
 

@@ -21,3 +21,9 @@ def test_an_unsupported_or_dangerous_link_is_refused_with_a_message(url, message
 
 def test_surrounding_whitespace_is_ignored():
     assert parse_video_url("  https://youtu.be/dQw4w9WgXcQ \n").src == "dQw4w9WgXcQ"
+
+
+def test_a_link_with_half_a_character_is_refused():
+    # A lone surrogate cannot arrive through a form (its bytes decode to U+FFFD), only from code.
+    with pytest.raises(ValueError, match="invisible or broken characters"):
+        parse_video_url("https://example.com/a\ud800.mp4")

@@ -43,6 +43,10 @@ async def test_creating_a_video_stores_it_for_its_owner_with_a_slug_and_category
     ({"url": "javascript:alert(1)"}, "url"),
     ({"category_id": "999999"}, "category_id"),
     ({"category_id": "music"}, "category_id"),
+    ({"category_id": "9" * 5000}, "category_id"),
+    ({"title": "a\x00b"}, "title"),  # PostgreSQL refuses NUL in text
+    ({"description": "half \ud800 a character"}, "description"),
+    ({"url": "https://example.com/" + "a" * 3000 + ".mp4"}, "url"),
 ])
 async def test_invalid_video_attributes_are_rejected_and_nothing_is_stored(attrs, field):
     user = await make_user()
