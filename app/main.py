@@ -40,6 +40,7 @@ from app.web import (
     redirect_to_sign_in,
     security_headers_middleware,
     session_config,
+    upload_rules,
 )
 
 
@@ -119,7 +120,8 @@ def create_app(settings: Settings | None = None) -> Videologue:
                             NotFoundError: not_found},
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"settings": settings, "live": live, "engine": engine}),
+        state=State({"settings": settings, "live": live, "engine": engine,
+                     "upload_rules": upload_rules(settings, live.redis)}),
         debug=not settings.production,
     )
 
