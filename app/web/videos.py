@@ -11,8 +11,7 @@ from app.multimedia.upload_limits import MIB
 from app.validation import ValidationError
 from app.web.guards import require_user
 from app.web.pages import FormData, page
-from app.web.upload_rules import FormRefused
-from app.web.video_form import read_video_form
+from app.web.video_form import FormRefused, read_video_form
 
 
 async def _upload_limits(request: Request) -> dict[str, int]:
