@@ -73,6 +73,8 @@ class Settings:
             upload_read_timeout=float(env.get("UPLOAD_READ_TIMEOUT", defaults.upload_read_timeout)),
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
         )
+        if settings.upload_read_timeout <= 0:
+            raise ConfigurationError("UPLOAD_READ_TIMEOUT must be a number of seconds above 0")
         if settings.production and settings.secret_key in ("", DEV_SECRET):
             raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")
         return settings

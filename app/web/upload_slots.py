@@ -5,7 +5,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -49,7 +49,7 @@ class UploadSlots(Protocol):
 
     limit: int
 
-    def hold(self, user_id: int) -> "AsyncIterator[Slot]":
+    def hold(self, user_id: int) -> AbstractAsyncContextManager[Slot]:
         """Hold a place while the upload arrives, or raise UploadsInFlight."""
 
 

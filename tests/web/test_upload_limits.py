@@ -8,7 +8,7 @@ from litestar.testing import TestClient
 
 from app import multimedia
 from app.main import create_app
-from app.settings import Settings
+from app.settings import ConfigurationError, Settings
 from tests.conftest import csrf_token, sign_in
 from tests.factories import make_user
 from tests.multimedia.test_uploads import CLOCK, files_in
@@ -99,3 +99,9 @@ def test_below_the_free_space_reserve_an_upload_is_refused_but_a_link_is_still_a
                                      follow_redirects=False)
     assert response.status_code == 302
     assert [video.title for video in user_videos(full_disk_client)] == ["Linked"]
+
+
+@pytest.mark.parametrize("seconds", ["0", "-5"])
+def test_a_read_timeout_that_would_end_every_upload_at_once_stops_the_app_starting(seconds):
+    with pytest.raises(ConfigurationError, match="UPLOAD_READ_TIMEOUT must be a number of seconds above 0"):
+        Settings.from_env({"UPLOAD_READ_TIMEOUT": seconds})
