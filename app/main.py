@@ -43,6 +43,7 @@ from app.web import (
     redirect_to_sign_in,
     security_headers_middleware,
     session_config,
+    upload_rules,
 )
 
 
@@ -126,7 +127,8 @@ def create_app(settings: Settings | None = None) -> Videologue:
         logging_config=log_quieting.litestar_logging(SignInRequired, NotFoundError),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"settings": settings, "live": live, "engine": engine}),
+        state=State({"settings": settings, "live": live, "engine": engine,
+                     "upload_rules": upload_rules(settings, live.redis)}),
         debug=not settings.production,
     )
 

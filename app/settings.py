@@ -43,6 +43,10 @@ class Settings:
     presence_heartbeat: float = 5.0
     presence_coalesce: float = 0.25
     upload_max_bytes: int = 500 * 1024 * 1024
+    upload_quota_bytes: int = 2048 * 1024 * 1024
+    uploads_in_flight: int = 2
+    upload_free_reserve_bytes: int = 1024 * 1024 * 1024
+    upload_read_timeout: float = 30.0
     gc_full_every: float = 300.0
     public_origins: tuple[str, ...] = ()
     metrics_token: str | None = None
@@ -69,10 +73,16 @@ class Settings:
             presence_ttl=float(env.get("PRESENCE_TTL", defaults.presence_ttl)),
             presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),
             upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
+            upload_quota_bytes=int(env.get("UPLOAD_QUOTA_MB", 2048)) * 1024 * 1024,
+            uploads_in_flight=int(env.get("UPLOADS_IN_FLIGHT", defaults.uploads_in_flight)),
+            upload_free_reserve_bytes=int(env.get("UPLOAD_FREE_RESERVE_MB", 1024)) * 1024 * 1024,
+            upload_read_timeout=float(env.get("UPLOAD_READ_TIMEOUT", defaults.upload_read_timeout)),
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
             public_origins=_origins(env.get("PUBLIC_ORIGINS", "")),
             metrics_token=env.get("METRICS_TOKEN") or None,
         )
+        if settings.upload_read_timeout <= 0:
+            raise ConfigurationError("UPLOAD_READ_TIMEOUT must be a number of seconds above 0")
         if settings.secret_key in ("", PUBLISHED_SECRET):
             if settings.production:
                 raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")

@@ -19,7 +19,16 @@ from app.multimedia.threads import (
     list_annotations_with_cursor,
     list_change_page,
 )
-from app.multimedia.uploads import PartialUpload, UploadTooLarge
+from app.multimedia.upload_limits import (
+    LowOnSpace,
+    QuotaExceeded,
+    UploadPolicy,
+    UploadRefused,
+    UploadTooLarge,
+    stored_upload_bytes,
+    upload_space_left,
+)
+from app.multimedia.uploads import PartialUpload, start_upload
 from app.multimedia.urls import PlayerSource, parse_video_url
 from app.multimedia.videos import (
     VideoPage,
@@ -39,8 +48,12 @@ __all__ = [
     "AnnotationView",
     "Category",
     "ChangePage",
+    "LowOnSpace",
     "PartialUpload",
     "PlayerSource",
+    "QuotaExceeded",
+    "UploadPolicy",
+    "UploadRefused",
     "UploadTooLarge",
     "Video",
     "VideoPage",
@@ -65,6 +78,9 @@ __all__ = [
     "reply_to_annotation",
     "seed_categories",
     "slugify",
+    "start_upload",
+    "stored_upload_bytes",
     "update_video",
+    "upload_space_left",
     "video_exists",
 ]

@@ -1,6 +1,6 @@
 """The multimedia context's tables: categories, videos and their annotations."""
 
-from piccolo.columns import ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from app.accounts.tables import User
@@ -25,6 +25,8 @@ class Video(Table, tablename="videos"):
     # The last change number given to one of its annotations: every post, reply, edit and delete
     # takes the next one, in the same transaction, so commits happen in change-number order.
     change_seq = Integer(default=0)
+    # The size of the file uploaded for it (0 for a link): what counts against the owner's quota.
+    upload_bytes = BigInt(default=0)
 
 
 class Annotation(Table, tablename="annotations"):

@@ -11,80 +11,24 @@ from pathlib import Path
 
 import anyio
 
+from app.accounts.tables import User
+from app.multimedia.upload_limits import (
+    QuotaExceeded,
+    UploadPolicy,
+    UploadTooLarge,
+    check_free_space,
+    upload_space_left,
+)
+from app.multimedia.video_types import HEAD_BYTES, sniff_video_type
 from app.validation import ValidationError
 
 UPLOAD_URL = re.compile(r"^/media/[0-9a-f]{32}\.(?:mp4|webm)$")
 PARTIAL_DIR = ".uploads"  # inside MEDIA_DIR, so the final rename stays on one filesystem; never served
 STALE_AFTER = 24 * 3600  # a partial file this old was left by a process that died mid-upload
-HEAD_BYTES = 4096  # enough for an MP4 ftyp box or a WebM EBML header
 FLUSH_BYTES = 256 * 1024
-MIB = 1024 * 1024
+# A Content-Length counts the form's other fields too; only what is above them is surely file.
+FIELDS_MAX = 64 * 1024  # every text field together: room for a 2,000-character description
 NOT_A_VIDEO = "That file is not an MP4 or WebM video."
-# The smallest sensible set of ISO base media brands a browser plays as video/mp4; QuickTime ("qt  ")
-# and still-image brands (HEIC, AVIF) share the ftyp box but are not MP4 video.
-MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"dash",
-              b"M4V ", b"mmp4"}
-EBML_MAGIC = b"\x1a\x45\xdf\xa3"
-EBML_DOCTYPE = 0x4282
-
-
-class UploadTooLarge(ValidationError):
-    """A video file larger than the configured limit."""
-
-    def __init__(self, max_bytes: int) -> None:
-        super().__init__({"video": f"That file is larger than {max_bytes // MIB} MB, "
-                                   "the most this site accepts."})
-
-
-def sniff_video_type(head: bytes) -> str | None:
-    """The extension (".mp4" or ".webm") that a file's first bytes show it to be, or None."""
-    if _is_mp4(head):
-        return ".mp4"
-    if _is_webm(head):
-        return ".webm"
-    return None
-
-
-def _is_mp4(head: bytes) -> bool:
-    if len(head) < 16 or head[4:8] != b"ftyp":
-        return False
-    size = int.from_bytes(head[:4], "big")
-    if size < 16 or size % 4:
-        return False
-    compatible = head[16:min(size, len(head))]
-    brands = [head[8:12], *(compatible[i:i + 4] for i in range(0, len(compatible) - 3, 4))]
-    return any(brand in MP4_BRANDS for brand in brands)
-
-
-def _is_webm(head: bytes) -> bool:
-    if not head.startswith(EBML_MAGIC):
-        return False
-    try:
-        size, pos = _vint(head, len(EBML_MAGIC))
-        end = min(pos + size, len(head))
-        while pos < end:
-            element, pos = _vint(head, pos, keep_marker=True)
-            length, pos = _vint(head, pos)
-            if element == EBML_DOCTYPE:
-                return head[pos:pos + length].rstrip(b"\0") == b"webm"
-            pos += length
-    except (IndexError, ValueError):
-        pass  # a truncated or malformed header is simply not WebM
-    return False
-
-
-def _vint(data: bytes, pos: int, keep_marker: bool = False) -> tuple[int, int]:
-    """Read an EBML variable-length integer at pos; return it and the position after it."""
-    first = data[pos]
-    if first == 0:
-        raise ValueError("EBML integers are at most 8 bytes long")
-    length = 9 - first.bit_length()
-    if pos + length > len(data):
-        raise IndexError("truncated EBML integer")
-    value = first if keep_marker else first & ((1 << (8 - length)) - 1)
-    for byte in data[pos + 1:pos + length]:
-        value = value << 8 | byte
-    return value, pos + length
 
 
 def is_uploaded_file(url: str) -> bool:
@@ -108,16 +52,32 @@ def _sweep_stale(partial_dir: Path) -> None:
             pass  # another request removed it first
 
 
+async def start_upload(user: User, policy: UploadPolicy, coming_bytes: int | None) -> PartialUpload:
+    """A partial upload for the user, or a refusal when the quota or the disk's reserve has no room.
+
+    coming_bytes is what the request announced it still has to send (None when it did not say):
+    a file announced too large is refused before any of it is stored.
+    """
+    left = await upload_space_left(user, policy.quota_bytes)
+    if coming_bytes is not None and coming_bytes - FIELDS_MAX > left:
+        raise QuotaExceeded(policy.quota_bytes, left)
+    check_free_space(policy, min(policy.max_bytes, left) if coming_bytes is None else coming_bytes)
+    return PartialUpload(policy, left)
+
+
 class PartialUpload:
     """A video file being received into MEDIA_DIR/.uploads, removed on leaving unless kept.
 
     Used as an async context manager: leaving it by an exception removes the file even after
-    keep(), so a video whose row failed to save leaves no file behind.
+    keep(), so a video whose row failed to save leaves no file behind. It refuses a file past
+    the site's limit or the owner's quota left, and stops writing before the disk's free space
+    falls below the reserve.
     """
 
-    def __init__(self, media_dir: Path, max_bytes: int) -> None:
-        self.media_dir = media_dir
-        self.max_bytes = max_bytes
+    def __init__(self, policy: UploadPolicy, left_bytes: int) -> None:
+        self.policy = policy
+        self.media_dir = policy.media_dir
+        self.left_bytes = left_bytes
         self.size = 0
         self.path: Path | None = None
         self._head = bytearray()
@@ -144,8 +104,10 @@ class PartialUpload:
     async def write(self, chunk: bytes) -> None:
         """Append a chunk, refusing the file as soon as it is too large or its first bytes are no video."""
         self.size += len(chunk)
-        if self.size > self.max_bytes:
-            raise UploadTooLarge(self.max_bytes)
+        if self.size > self.policy.max_bytes:
+            raise UploadTooLarge(self.policy.max_bytes)
+        if self.size > self.left_bytes:
+            raise QuotaExceeded(self.policy.quota_bytes, self.left_bytes)
         if len(self._head) < HEAD_BYTES:
             self._head += chunk[:HEAD_BYTES - len(self._head)]
             if len(self._head) == HEAD_BYTES and self.refusal():
@@ -157,6 +119,12 @@ class PartialUpload:
     def refusal(self) -> str | None:
         """Why the file received so far cannot be kept, or None when it is an MP4 or WebM video."""
         return None if sniff_video_type(bytes(self._head)) else NOT_A_VIDEO
+
+    async def recheck_quota(self, owner: User) -> None:
+        """Refuse the whole file when the owner's uploads finished meanwhile left it no room."""
+        left = await upload_space_left(owner, self.policy.quota_bytes)
+        if self.size > left:
+            raise QuotaExceeded(self.policy.quota_bytes, left)
 
     async def keep(self) -> str:
         """Move the finished file to a generated name in MEDIA_DIR and return its media URL."""
@@ -172,5 +140,6 @@ class PartialUpload:
 
     async def _flush(self) -> None:
         if self._buffer and self._file is not None:
+            check_free_space(self.policy, len(self._buffer))  # other uploads may have used it
             await self._file.write(bytes(self._buffer))
             self._buffer.clear()

@@ -130,11 +130,14 @@ async def _clean(attrs: dict[str, str], upload: PartialUpload | None = None,
 async def create_video(user: User, attrs: dict[str, str], upload: PartialUpload | None = None) -> Video:
     """Create a video owned by the user from a link or an uploaded file, or raise ValidationError.
 
-    An upload is moved into place here, and removed again if its `async with` exits by an error.
+    An upload is moved into place here, and removed again if its `async with` exits by an error;
+    its size counts against the user's quota from then on.
     """
     values = await _clean(attrs, upload)
     if upload is not None:
+        await upload.recheck_quota(user)
         values[Video.url] = await upload.keep()
+        values[Video.upload_bytes] = upload.size
     video = Video({**values, Video.user: user.id})
     await video.save()
     return video
@@ -148,6 +151,8 @@ async def update_video(user: User, video_id: int, attrs: dict[str, str],
     """
     video = await get_user_video(user, video_id)
     values = await _clean(attrs, current_url=video.url)
+    if values[Video.url] != video.url:
+        values[Video.upload_bytes] = 0  # an edit can only link elsewhere, never to a new file
     await Video.update(values).where(Video.id == video.id)
     if media_dir is not None and values[Video.url] != video.url:
         remove_uploaded_file(media_dir, video.url)

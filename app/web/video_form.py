@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from hmac import compare_digest
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 from litestar import Request
@@ -20,9 +19,11 @@ from litestar.utils.scope.state import ScopeState
 from multipart import MultipartSegment, ParserError, ParserLimitReached, PushMultipartParser
 
 from app import multimedia
+from app.multimedia.uploads import FIELDS_MAX
 from app.validation import ValidationError
+from app.web.upload_rules import FormRefused, UploadRules, arriving
+from app.web.upload_slots import Slot
 
-FIELDS_MAX = 64 * 1024  # every text field together: room for a 2,000-character description
 PARTS_MAX = 16
 FILE_FIELD = "video"
 INTERRUPTED = "The upload was cut off before the whole file arrived. Please try again."
@@ -38,22 +39,14 @@ class VideoForm:
     upload: multimedia.PartialUpload | None = None
 
 
-class FormRefused(Exception):
-    """A form the app stopped reading: the status to answer, the errors and the fields read so far."""
-
-    def __init__(self, status: int, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.status = status
-        self.errors = errors
-        self.fields: dict[str, str] = {}
-
-
 @asynccontextmanager
-async def read_video_form(request: Request, media_dir: Path, max_bytes: int) -> AsyncIterator[VideoForm]:
+async def read_video_form(request: Request, rules: UploadRules) -> AsyncIterator[VideoForm]:
     """Read a urlencoded or multipart video form; a file is removed on leaving unless it was kept.
 
     The CSRF token is checked before the first byte of a file is stored, which is why the form
-    puts its hidden token first. Refusals raise FormRefused, a bad token PermissionDeniedException.
+    puts its hidden token first, and so are the limits on the signed-in user's uploads. A body
+    that stops arriving for the read timeout is ended. Refusals raise FormRefused, a bad token
+    PermissionDeniedException.
     """
     content_type, options = request.content_type
     config = request.app.csrf_config
@@ -64,16 +57,17 @@ async def read_video_form(request: Request, media_dir: Path, max_bytes: int) -> 
     async with AsyncExitStack() as stack:
         try:
             if content_type == RequestEncodingType.URL_ENCODED:
-                form.fields = await _read_urlencoded(request)
+                form.fields = await _read_urlencoded(request, rules.read_timeout)
             elif content_type == RequestEncodingType.MULTI_PART and options.get("boundary"):
+                max_bytes = rules.policy.max_bytes
                 if (request.content_length or 0) > max_bytes + FIELDS_MAX:
                     raise multimedia.UploadTooLarge(max_bytes)  # refused before reading anything
-                await _Reader(request, form, stack, media_dir, max_bytes).read(options["boundary"])
+                await _Reader(request, form, stack, rules).read(options["boundary"])
             else:
                 raise FormRefused(415, {"form": "Send the form as multipart/form-data."})
             _check_csrf(request, form.fields)
         except ValidationError as error:
-            status = 413 if isinstance(error, multimedia.UploadTooLarge) else 422
+            status = error.status if isinstance(error, multimedia.UploadRefused) else 422
             raise _refused(FormRefused(status, error.errors), form) from None
         except FormRefused as refused:
             raise _refused(refused, form) from None
@@ -85,10 +79,10 @@ def _refused(refused: FormRefused, form: VideoForm) -> FormRefused:
     return refused
 
 
-async def _read_urlencoded(request: Request) -> dict[str, str]:
+async def _read_urlencoded(request: Request, read_timeout: float) -> dict[str, str]:
     body = bytearray()
     try:
-        async for chunk in request.stream():
+        async for chunk in arriving(request, read_timeout, "form"):
             body += chunk
             if len(body) > FIELDS_MAX:
                 raise FormRefused(413, {"form": FORM_TOO_LARGE})
@@ -117,12 +111,11 @@ def _token_secret(token: str, secret: str) -> str | None:
 class _Reader:
     """Feeds the request stream through an incremental multipart parser into fields and one file."""
 
-    def __init__(self, request: Request, form: VideoForm, stack: AsyncExitStack, media_dir: Path,
-                 max_bytes: int) -> None:
-        self.request, self.form, self.stack = request, form, stack
-        self.media_dir, self.max_bytes = media_dir, max_bytes
-        self.field_bytes = 0
+    def __init__(self, request: Request, form: VideoForm, stack: AsyncExitStack, rules: UploadRules) -> None:
+        self.request, self.form, self.stack, self.rules = request, form, stack, rules
+        self.received = self.field_bytes = 0
         self.file: multimedia.PartialUpload | None = None  # set while the part being read is the file
+        self.slot: Slot | None = None
         self.text = bytearray()
         self.name = ""
 
@@ -130,7 +123,10 @@ class _Reader:
         """Parse the whole body, chunk by chunk as the server hands it over."""
         try:
             with PushMultipartParser(boundary, max_segment_count=PARTS_MAX) as parser:
-                async for chunk in self.request.stream():
+                async for chunk in arriving(self.request, self.rules.read_timeout, FILE_FIELD):
+                    self.received += len(chunk)
+                    if self.slot is not None:
+                        await self.slot.renew()
                     for event in parser.parse(chunk):
                         await self._handle(event)
                     if parser.closed:
@@ -164,5 +160,9 @@ class _Reader:
         if segment.name != FILE_FIELD or self.form.upload is not None:
             raise FormRefused(400, {"video": ONE_FILE})
         _check_csrf(self.request, self.form.fields)
-        upload = multimedia.PartialUpload(self.media_dir, self.max_bytes)
+        user = self.request.state.user
+        self.slot = await self.stack.enter_async_context(self.rules.slots.hold(user.id))
+        length = self.request.content_length
+        coming = None if length is None else max(length - self.received, 0)
+        upload = await multimedia.start_upload(user, self.rules.policy, coming)
         self.file = self.form.upload = await self.stack.enter_async_context(upload)

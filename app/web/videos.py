@@ -7,19 +7,26 @@ from litestar.response import Redirect, Template
 
 from app import multimedia
 from app.live import close_video
-from app.multimedia.uploads import MIB
+from app.multimedia.upload_limits import MIB
 from app.validation import ValidationError
 from app.web.guards import require_user
 from app.web.pages import FormData, page
 from app.web.video_form import FormRefused, read_video_form
 
 
+async def _upload_limits(request: Request) -> dict[str, int]:
+    settings = request.app.state.settings
+    left = await multimedia.upload_space_left(request.state.user, settings.upload_quota_bytes)
+    return {"max_mb": settings.upload_max_bytes // MIB, "quota_mb": settings.upload_quota_bytes // MIB,
+            "left_mb": left // MIB, "in_flight": settings.uploads_in_flight}
+
+
 async def _form_page(request: Request, video=None, form=None, errors=None, status=200):
     categories = await multimedia.list_categories()
-    upload_max_mb = request.app.state.settings.upload_max_bytes // MIB
+    uploads = None if video else await _upload_limits(request)
     return page(request, "videos/edit.html" if video else "videos/new.html", status,
                 video=video, form=form or {}, errors=errors or {}, categories=categories,
-                upload_max_mb=upload_max_mb)
+                uploads=uploads)
 
 
 def _form_of(video) -> dict[str, str]:
@@ -49,15 +56,15 @@ class ManageVideosController(Controller):
     @post(exclude_from_csrf=True, request_max_body_size=None)
     async def create(self, request: Request) -> Template | Redirect:
         """Create the video from a link or an uploaded file, or show the form's errors."""
-        settings = request.app.state.settings
         try:
-            async with read_video_form(request, settings.media_dir, settings.upload_max_bytes) as form:
+            async with read_video_form(request, request.app.state.upload_rules) as form:
                 video = await multimedia.create_video(request.state.user, form.fields, form.upload)
         except FormRefused as refused:
             return await _form_page(request, form=refused.fields, errors=refused.errors,
                                     status=refused.status)
         except ValidationError as error:
-            return await _form_page(request, form=form.fields, errors=error.errors, status=422)
+            status = error.status if isinstance(error, multimedia.UploadRefused) else 422
+            return await _form_page(request, form=form.fields, errors=error.errors, status=status)
         flash(request, f"“{video.title}” is ready to watch.", category="success")
         return Redirect("/manage/videos")
 

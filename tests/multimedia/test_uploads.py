@@ -6,6 +6,7 @@ import time
 import pytest
 
 from app import multimedia
+from app.multimedia import UploadPolicy
 from app.multimedia.uploads import PARTIAL_DIR, PartialUpload, UploadTooLarge, sniff_video_type
 from app.settings import ROOT
 from app.validation import ValidationError
@@ -29,6 +30,12 @@ def ebml(doctype: bytes) -> bytes:
     """A Matroska-family EBML header with the given DocType, then a Segment start."""
     body = b"\x42\x86\x81\x01" + b"\x42\x82" + bytes([0x80 | len(doctype)]) + doctype
     return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(body)]) + body + b"\x18\x53\x80\x67"
+
+
+def receiving(media_dir, max_bytes: int) -> PartialUpload:
+    """A partial upload into media_dir under the given size limit, with room to spare otherwise."""
+    return PartialUpload(UploadPolicy(media_dir, max_bytes, quota_bytes=2**40, free_reserve_bytes=0),
+                         left_bytes=2**40)
 
 
 def files_in(folder) -> set[str]:
@@ -63,7 +70,7 @@ def test_anything_else_is_not_a_video_whatever_its_name(head):
 
 
 async def test_a_kept_upload_gets_a_generated_name_and_leaves_no_partial_file(tmp_path):
-    async with PartialUpload(tmp_path, 10_000_000) as upload:
+    async with receiving(tmp_path, 10_000_000) as upload:
         for start in range(0, len(CLOCK), 65536):
             await upload.write(CLOCK[start:start + 65536])
         url = await upload.keep()
@@ -73,11 +80,11 @@ async def test_a_kept_upload_gets_a_generated_name_and_leaves_no_partial_file(tm
 
 
 async def test_an_upload_not_kept_or_left_by_an_error_leaves_nothing(tmp_path):
-    async with PartialUpload(tmp_path, 10_000_000) as upload:
+    async with receiving(tmp_path, 10_000_000) as upload:
         await upload.write(CLOCK)
         assert files_in(tmp_path) == {f"{PARTIAL_DIR}/{upload.path.name}"}  # on disk while it arrives
     with pytest.raises(RuntimeError):
-        async with PartialUpload(tmp_path, 10_000_000) as upload:
+        async with receiving(tmp_path, 10_000_000) as upload:
             await upload.write(CLOCK)
             await upload.keep()
             raise RuntimeError("the video's row could not be saved")
@@ -86,7 +93,7 @@ async def test_an_upload_not_kept_or_left_by_an_error_leaves_nothing(tmp_path):
 
 async def test_an_upload_past_the_limit_is_refused_as_it_arrives(tmp_path):
     with pytest.raises(UploadTooLarge) as refused:
-        async with PartialUpload(tmp_path, 2 * 1024 * 1024) as upload:
+        async with receiving(tmp_path, 2 * 1024 * 1024) as upload:
             await upload.write(CLOCK)
             await upload.write(CLOCK)
     assert refused.value.errors == {"video": "That file is larger than 2 MB, the most this site accepts."}
@@ -95,7 +102,7 @@ async def test_an_upload_past_the_limit_is_refused_as_it_arrives(tmp_path):
 
 async def test_an_upload_whose_first_bytes_are_no_video_is_refused_before_the_rest_arrives(tmp_path):
     with pytest.raises(ValidationError) as refused:
-        async with PartialUpload(tmp_path, 10_000_000) as upload:
+        async with receiving(tmp_path, 10_000_000) as upload:
             await upload.write(b"not a video " * 1000)
     assert refused.value.errors == {"video": "That file is not an MP4 or WebM video."}
     assert files_in(tmp_path) == set()
@@ -108,14 +115,14 @@ async def test_partial_files_a_crashed_process_left_a_day_ago_are_swept_by_the_n
     recent.write_bytes(b"y")  # may be another upload still arriving
     day_ago = time.time() - 25 * 3600
     os.utime(old, (day_ago, day_ago))
-    async with PartialUpload(tmp_path, 1000):
+    async with receiving(tmp_path, 1000):
         pass
     assert files_in(tmp_path) == {f"{PARTIAL_DIR}/recent.part"}
 
 
 async def test_a_video_made_from_an_upload_plays_its_file_and_deleting_it_deletes_the_file(tmp_path):
     user = await make_user()
-    async with PartialUpload(tmp_path, 10_000_000) as upload:
+    async with receiving(tmp_path, 10_000_000) as upload:
         await upload.write(tiny_mp4())
         video = await multimedia.create_video(user, {"title": "Uploaded"}, upload)
     assert multimedia.parse_video_url(video.url) == multimedia.PlayerSource("html5", video.url)
@@ -127,7 +134,7 @@ async def test_a_video_made_from_an_upload_plays_its_file_and_deleting_it_delete
 async def test_a_video_with_an_upload_and_bad_fields_is_refused_and_its_file_removed(tmp_path):
     user = await make_user()
     with pytest.raises(ValidationError) as refused:
-        async with PartialUpload(tmp_path, 10_000_000) as upload:
+        async with receiving(tmp_path, 10_000_000) as upload:
             await upload.write(tiny_mp4())
             await multimedia.create_video(user, {"title": "", "url": "https://youtu.be/dQw4w9WgXcQ"},
                                           upload)
@@ -140,7 +147,7 @@ async def test_a_video_with_an_upload_and_bad_fields_is_refused_and_its_file_rem
 async def test_a_small_file_that_is_no_video_is_refused_when_the_video_is_created(tmp_path):
     user = await make_user()
     with pytest.raises(ValidationError) as refused:
-        async with PartialUpload(tmp_path, 10_000_000) as upload:
+        async with receiving(tmp_path, 10_000_000) as upload:
             await upload.write(b"hello")
             await multimedia.create_video(user, {"title": "Fake"}, upload)
     assert refused.value.errors == {"video": "That file is not an MP4 or WebM video."}
@@ -149,7 +156,7 @@ async def test_a_small_file_that_is_no_video_is_refused_when_the_video_is_create
 
 async def test_only_the_video_a_file_was_uploaded_for_may_link_to_it(tmp_path):
     owner, other = await make_user(), await make_user()
-    async with PartialUpload(tmp_path, 10_000_000) as upload:
+    async with receiving(tmp_path, 10_000_000) as upload:
         await upload.write(tiny_mp4())
         video = await multimedia.create_video(owner, {"title": "Mine"}, upload)
     with pytest.raises(ValidationError) as refused:
@@ -163,7 +170,7 @@ async def test_only_the_video_a_file_was_uploaded_for_may_link_to_it(tmp_path):
 
 async def test_relinking_an_uploaded_video_elsewhere_deletes_its_file(tmp_path):
     user = await make_user()
-    async with PartialUpload(tmp_path, 10_000_000) as upload:
+    async with receiving(tmp_path, 10_000_000) as upload:
         await upload.write(tiny_mp4())
         video = await multimedia.create_video(user, {"title": "Moving"}, upload)
     await multimedia.update_video(user, video.id, {"title": "Moving", "url": "https://youtu.be/dQw4w9WgXcQ"},
