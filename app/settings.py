@@ -9,6 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.clients import Network, parse_networks
+from app.throttle.limits import Limit
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-secret-change-me"
 
@@ -40,6 +43,11 @@ class Settings:
     presence_coalesce: float = 0.25
     upload_max_bytes: int = 500 * 1024 * 1024
     gc_full_every: float = 300.0
+    trusted_proxies: tuple[Network, ...] = ()
+    sign_in_per_ip: Limit = Limit(30, 3600)
+    sign_in_per_username: Limit = Limit(10, 3 * 3600)
+    register_per_ip: Limit = Limit(20, 24 * 3600)
+    hash_queue: int = 32
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -64,7 +72,25 @@ class Settings:
             presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),
             upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
+            **_throttles(env),
         )
         if settings.production and settings.secret_key in ("", DEV_SECRET):
             raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")
         return settings
+
+
+def _throttles(env: Mapping[str, str]) -> dict:
+    """The throttle settings, or a ConfigurationError naming the variable that is wrong."""
+    readers = {"TRUSTED_PROXIES": ("trusted_proxies", parse_networks),
+               "SIGN_IN_PER_IP": ("sign_in_per_ip", Limit.parse),
+               "SIGN_IN_PER_USERNAME": ("sign_in_per_username", Limit.parse),
+               "REGISTER_PER_IP": ("register_per_ip", Limit.parse),
+               "HASH_QUEUE": ("hash_queue", lambda text: max(1, int(text)))}
+    values = {}
+    for variable, (name, read) in readers.items():
+        if variable in env:
+            try:
+                values[name] = read(env[variable])
+            except ValueError as error:
+                raise ConfigurationError(f"{variable}: {error}") from error
+    return values

@@ -8,10 +8,12 @@ from app.web.health import healthz, readyz
 from app.web.media import media_router
 from app.web.security import security_headers_middleware
 from app.web.session import current_user, purge_sessions_every, session_config
+from app.web.throttles import AuthThrottle
 from app.web.videos import ManageVideosController
 from app.web.watch import HomeController, WatchController
 
 __all__ = [
+    "AuthThrottle",
     "HomeController",
     "ManageVideosController",
     "PasswordController",
