@@ -61,7 +61,8 @@ class AuthThrottle:
         address, username = throttle_address(address), username.strip().lower()[:_USERNAME_KEY]
         per_username = f"sign-in:user:{username}"
         if await self.store.remembers(_known(username, address)):
-            per_username += f"@{address}"
+            # Its own prefix: no typed username can name another account's bucket at an address.
+            per_username = f"sign-in:user-from:{address} {username}"
         return await self._take(Attempt(((f"sign-in:ip:{address}", self.settings.sign_in_per_ip),
                                          (per_username, self.settings.sign_in_per_username)),
                                         username, address))
@@ -92,7 +93,7 @@ class AuthThrottle:
 
 
 def _known(username: str, address: str) -> str:
-    return f"known:{username}@{address}"
+    return f"known:{address} {username}"  # an address has no space: the key reads one way only
 
 
 def _throttle(request: Request) -> tuple[AuthThrottle, str]:

@@ -214,8 +214,8 @@ def block_hashing():
 async def queued_hash() -> asyncio.Task:
     """A hash waiting in the queue: started, and counted, before this returns."""
     task = asyncio.create_task(passwords.hash_password("a waiting password"))
-    while passwords._Queue.pending == 0:
-        await asyncio.sleep(0)
+    await asyncio.sleep(0)  # the task's first step runs before this one resumes: it is queued
+    assert passwords._Queue.pending == 1 and not task.done()
     return task
 
 
@@ -272,3 +272,22 @@ def test_with_redis_every_node_counts_the_same_failures(redis_url):
         assert [sign_in(a, username, "guess").status_code, sign_in(b, username, "guess").status_code,
                 sign_in(a, username, "guess").status_code] == [401, 401, 429]
         assert sign_in(b, username, "guess").status_code == 429
+
+
+@pytest.mark.parametrize("limits", [{"hash_queue": 1}])
+def test_a_full_hashing_queue_turns_a_password_change_away_and_the_old_password_still_works(
+        browser, block_hashing):
+    client, peer = browser
+    user = run(client, make_user)
+    assert sign_in(client, user.username).status_code == 302
+    hashing_blocked = block_hashing()
+    waiting = run(client, queued_hash)
+    refused = post_form(client, "/account/password", {"current_password": PASSWORD,
+                                                      "new_password": "a brand new secret"})
+    assert (refused.status_code, refused.headers["retry-after"]) == (503, "2")
+    assert "Please try again in 2 seconds." in alert(refused)
+    hashing_blocked.set()
+    run(client, asyncio.wait_for, waiting, 60)
+    assert signed_in_as(client) == user.username
+    sign_out(client)
+    assert sign_in(client, user.username).status_code == 302
