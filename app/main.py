@@ -15,6 +15,7 @@ from litestar.stores.registry import StoreRegistry
 from litestar.types import Receive, Scope, Send
 
 from app import log_quieting, log_redaction
+from app.accounts.passwords import bound_hashing_queue
 from app.collector import collect_fully_every, freeze_startup_objects
 from app.database import close_pool, open_pool, use_database
 from app.live import LiveService, live_video_id, video_socket
@@ -22,9 +23,11 @@ from app.live.metrics import OPEN_SOCKETS
 from app.redis_client import connect_redis
 from app.settings import ROOT, Settings
 from app.templating import TEMPLATE_CONFIG, reload_templates
+from app.throttle import LocalThrottleStore, RedisThrottleStore
 from app.validation import NotFoundError
 from app.web import (
     HTTP_METRICS,
+    AuthThrottle,
     HomeController,
     ManageVideosController,
     MetricsController,
@@ -56,6 +59,12 @@ def _stores(settings: Settings) -> StoreRegistry:
     return StoreRegistry(stores={"sessions": sessions})
 
 
+def _throttle(settings: Settings) -> AuthThrottle:
+    if settings.redis_url:
+        return AuthThrottle(RedisThrottleStore(connect_redis(settings.redis_url)), settings)
+    return AuthThrottle(LocalThrottleStore(), settings)
+
+
 class Videologue(Litestar):
     """Litestar, except that a video's WebSocket goes straight to the live layer.
 
@@ -81,6 +90,8 @@ def create_app(settings: Settings | None = None) -> Videologue:
     reload_templates(not settings.production)
     engine = use_database(settings)
     live = LiveService(settings)
+    throttle = _throttle(settings)
+    bound_hashing_queue(settings.hash_queue)
 
     background: list[asyncio.Task] = []
 
@@ -101,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
         await live.stop()
+        await throttle.close()
         await close_pool(engine)
 
     async def load_user(request: Request) -> None:
@@ -127,7 +139,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
         logging_config=log_quieting.litestar_logging(SignInRequired, NotFoundError),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        state=State({"settings": settings, "live": live, "engine": engine,
+        state=State({"settings": settings, "live": live, "engine": engine, "throttle": throttle,
                      "upload_rules": upload_rules(settings, live.redis)}),
         debug=not settings.production,
     )

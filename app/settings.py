@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from app.clients import Network, parse_networks
 from app.origins import normalise_origin
+from app.throttle.limits import Limit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_FILE = ROOT / "var" / "secret-key"
@@ -50,6 +52,11 @@ class Settings:
     gc_full_every: float = 300.0
     public_origins: tuple[str, ...] = ()
     metrics_token: str | None = None
+    trusted_proxies: tuple[Network, ...] = ()
+    sign_in_per_ip: Limit = Limit(30, 3600)
+    sign_in_per_username: Limit = Limit(10, 3 * 3600)
+    register_per_ip: Limit = Limit(20, 24 * 3600)
+    hash_queue: int = 32
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +87,7 @@ class Settings:
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
             public_origins=_origins(env.get("PUBLIC_ORIGINS", "")),
             metrics_token=env.get("METRICS_TOKEN") or None,
+            **_throttles(env),
         )
         if settings.upload_read_timeout <= 0:
             raise ConfigurationError("UPLOAD_READ_TIMEOUT must be a number of seconds above 0")
@@ -122,3 +130,20 @@ def development_secret(path: Path) -> str:
     finally:
         draft.unlink()
     return path.read_text().strip()
+
+
+def _throttles(env: Mapping[str, str]) -> dict:
+    """The throttle settings, or a ConfigurationError naming the variable that is wrong."""
+    readers = {"TRUSTED_PROXIES": ("trusted_proxies", parse_networks),
+               "SIGN_IN_PER_IP": ("sign_in_per_ip", Limit.parse),
+               "SIGN_IN_PER_USERNAME": ("sign_in_per_username", Limit.parse),
+               "REGISTER_PER_IP": ("register_per_ip", Limit.parse),
+               "HASH_QUEUE": ("hash_queue", lambda text: max(1, int(text)))}
+    values = {}
+    for variable, (name, read) in readers.items():
+        if variable in env:
+            try:
+                values[name] = read(env[variable])
+            except ValueError as error:
+                raise ConfigurationError(f"{variable}: {error}") from error
+    return values

@@ -1,5 +1,6 @@
 """Accounts context: users, passwords, signed-in identities and socket tokens."""
 
+from app.accounts.passwords import HashingBusy
 from app.accounts.tables import User
 from app.accounts.tokens import Identity, sign_socket_token, verify_socket_token
 from app.accounts.users import (
@@ -13,6 +14,7 @@ from app.accounts.users import (
 )
 
 __all__ = [
+    "HashingBusy",
     "Identity",
     "User",
     "authenticate_user",

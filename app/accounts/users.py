@@ -2,7 +2,7 @@
 
 import re
 
-from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.passwords import HashingBusy, hash_password, needs_rehash, verify_password
 from app.accounts.tables import User
 from app.accounts.tokens import Identity
 from app.validation import UNSTORABLE, ValidationError, storable
@@ -52,13 +52,20 @@ async def register_user(name: str, username: str, password: str) -> User:
 
 
 async def authenticate_user(username: str, password: str) -> User | None:
-    """Return the user whose username and password match, or None without saying which failed."""
+    """Return the user whose username and password match, or None without saying which failed.
+
+    Raises HashingBusy, before any hash is computed, when the hashing queue is full.
+    """
     user = await User.objects().where(User.username_key == username.strip().lower()).first()
     valid = await verify_password(user.password_hash if user else None, password)
     if not (user and valid):
         return None
     if needs_rehash(user.password_hash):  # made with older parameters: upgrade it now
-        user.password_hash = await hash_password(password)
+        try:
+            new_hash = await hash_password(password)
+        except HashingBusy:  # the upgrade can wait for a quieter sign-in; this one succeeded
+            return user
+        user.password_hash = new_hash
         await User.update({User.password_hash: user.password_hash}).where(User.id == user.id)
     return user
 

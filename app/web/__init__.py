@@ -9,12 +9,14 @@ from app.web.media import media_router
 from app.web.metrics import HTTP_METRICS, MetricsController
 from app.web.security import security_headers_middleware
 from app.web.session import current_user, purge_sessions_every, session_config
+from app.web.throttles import AuthThrottle
 from app.web.upload_rules import upload_rules
 from app.web.videos import ManageVideosController
 from app.web.watch import HomeController, WatchController
 
 __all__ = [
     "HTTP_METRICS",
+    "AuthThrottle",
     "HomeController",
     "ManageVideosController",
     "MetricsController",

@@ -1,4 +1,4 @@
-"""Registration, sign-in, sign-out and password change."""
+"""Registration, sign-in, sign-out and password change; sign-in and registration throttled."""
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery
@@ -6,11 +6,15 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from app import accounts
+from app.accounts import HashingBusy
 from app.live import disconnect_user
 from app.validation import ValidationError
+from app.web import throttles
 from app.web.guards import require_user, safe_next
 from app.web.pages import FormData, page
+from app.web.refusals import refusal_page
 from app.web.session import current_user, sign_in, sign_out
+from app.web.throttles import Throttled
 
 SIGN_IN_FAILED = "That username and password do not match an account."
 
@@ -29,10 +33,12 @@ class RegistrationController(Controller):
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         """Register the user and sign them in, or show the form's errors."""
         try:
-            user = await accounts.register_user(
-                data.get("name", ""), data.get("username", ""), data.get("password", ""))
+            user = await throttles.register(
+                request, data.get("name", ""), data.get("username", ""), data.get("password", ""))
         except ValidationError as error:
             return page(request, "users/new.html", 422, errors=error.errors, form=data)
+        except (Throttled, HashingBusy) as refusal:
+            return refusal_page(request, "users/new.html", refusal, errors={}, form=data)
         sign_in(request, user)
         flash(request, f"Welcome to Videologue, {user.name}!", category="success")
         return Redirect(safe_next(data.get("next")))
@@ -49,9 +55,12 @@ class SessionController(Controller):
     @post("/sign-in")
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         """Sign the user in and go back where they came from, or say it did not work."""
-        user = await accounts.authenticate_user(data.get("username", ""), data.get("password", ""))
+        form = {"username": data.get("username", ""), "next": safe_next(data.get("next"))}
+        try:
+            user = await throttles.authenticate(request, form["username"], data.get("password", ""))
+        except (Throttled, HashingBusy) as refusal:
+            return refusal_page(request, "sessions/new.html", refusal, error=None, form=form)
         if user is None:
-            form = {"username": data.get("username", ""), "next": safe_next(data.get("next"))}
             return page(request, "sessions/new.html", 401, error=SIGN_IN_FAILED, form=form)
         sign_in(request, user)
         flash(request, f"Welcome back, {user.name}!", category="success")
@@ -89,6 +98,8 @@ class PasswordController(Controller):
                 user, data.get("current_password", ""), data.get("new_password", ""))
         except ValidationError as error:
             return page(request, "users/password.html", 422, errors=error.errors)
+        except HashingBusy as refusal:
+            return refusal_page(request, "users/password.html", refusal, errors={})
         await disconnect_user(request.app, user.id)
         sign_in(request, user)
         flash(request, "Your password has changed; other sessions were signed out.", "success")

@@ -1,13 +1,20 @@
-"""Password hashing: argon2id only, in one low-priority worker thread, upgraded at sign-in."""
+"""Password hashing: argon2id only, in one low-priority thread behind a bounded queue, upgraded at sign-in."""
 
 import asyncio
 import os
 import threading
 
+import pytest
 from argon2 import PasswordHasher
 
-from app.accounts import User, authenticate_user
-from app.accounts.passwords import HASHING, hash_password, needs_rehash, verify_password
+from app.accounts import HashingBusy, User, authenticate_user, passwords, users
+from app.accounts.passwords import (
+    HASHING,
+    bound_hashing_queue,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from tests.factories import PASSWORD, make_user
 
 
@@ -75,3 +82,53 @@ async def test_a_hash_with_old_parameters_is_upgraded_at_sign_in():
     stored = (await User.objects().where(User.id == user.id).first()).password_hash
     assert stored != old_hash and not needs_rehash(stored)
     assert await authenticate_user(user.username, PASSWORD) is not None
+
+
+@pytest.fixture
+def queue_of_one():
+    """A hashing queue that holds one hash, waiting or running; put back to the default after."""
+    default = passwords._Queue.limit
+    bound_hashing_queue(1)
+    yield
+    bound_hashing_queue(default)
+
+
+async def test_a_hash_asked_for_while_the_queue_is_full_is_refused_at_once(queue_of_one):
+    release = hashing_thread_held()
+    try:
+        waiting = asyncio.create_task(hash_password(PASSWORD))
+        await asyncio.sleep(0)  # it has started: queued behind the held thread
+        with pytest.raises(HashingBusy):
+            await verify_password(None, PASSWORD)
+    finally:
+        release.set()
+    assert (await asyncio.wait_for(waiting, 20)).startswith("$argon2")
+    assert await verify_password(None, PASSWORD) is False  # room again once it finished
+
+
+async def test_a_hash_whose_caller_went_away_frees_its_place_in_the_queue(queue_of_one):
+    release = hashing_thread_held()
+    try:
+        abandoned = asyncio.create_task(hash_password(PASSWORD))
+        await asyncio.sleep(0)
+        abandoned.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await abandoned
+        waiting = asyncio.create_task(hash_password(PASSWORD))
+        await asyncio.sleep(0)
+        assert not waiting.done()  # queued, not refused
+    finally:
+        release.set()
+    assert (await asyncio.wait_for(waiting, 20)).startswith("$argon2")
+
+
+async def test_a_right_password_signs_in_even_when_its_upgrade_finds_the_queue_full(monkeypatch):
+    user = await make_user()
+    old_hash = PasswordHasher().hash(PASSWORD)
+    await User.update({User.password_hash: old_hash}).where(User.id == user.id)
+
+    async def busy(password):
+        raise HashingBusy
+    monkeypatch.setattr(users, "hash_password", busy)
+    assert (await authenticate_user(user.username, PASSWORD)).id == user.id
+    assert (await User.objects().where(User.id == user.id).first()).password_hash == old_hash
