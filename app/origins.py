@@ -37,4 +37,8 @@ def origin_allowed(scope: Scope, public_origins: tuple[str, ...]) -> bool:
     if public_origins:
         return normalise_origin(text) in public_origins
     host = headers.get(b"host", b"").decode("latin-1").lower()
-    return bool(host) and urlsplit(text).netloc.lower() == host
+    try:
+        netloc = urlsplit(text).netloc.lower()
+    except ValueError:  # not a URL at all (`http://[`)
+        return False
+    return bool(host) and netloc == host

@@ -20,6 +20,8 @@ def handshake(origin: str | None, host: str = "videologue.example:8443") -> dict
     ("https://videologue.example", False),  # the port matters: another site may listen there
     ("https://evil.example:8443", False),
     ("null", False),
+    ("http://[", False),  # urlsplit raises on it
+    ("https://videologue.example:8443" + "9" * 5000, False),
     (None, True),  # not a browser
 ])
 def test_without_public_origins_the_origin_must_name_the_host(origin, allowed):
