@@ -26,6 +26,8 @@ ANNOTATION = ('<li id="annotation-{id}" class="annotation" data-id="{id}" data-a
               '  <span class="body">{body}</span>\n'
               '  <div class="edit-slot" hx-morph-skip></div>\n'
               '  <span class="actions">\n'
+              '    <a class="link" href="?t={t}#annotation-{id}" data-copy-link '
+              'aria-label="Copy link to {tc}">Copy link</a>\n'
               '    <button type="button" class="link" data-reply hidden>Reply</button>\n'
               '    <button type="button" class="link" data-edit hidden>Edit</button>\n'
               '    <form class="delete" hx-ws:send data-delete hidden>\n'
@@ -66,7 +68,9 @@ def annotations(rows) -> str:
         seconds = at // 1000
         hours, rest = divmod(seconds, 3600)
         tc = f"{hours}:{rest // 60:02}:{rest % 60:02}" if hours else f"{rest // 60}:{rest % 60:02}"
-        items.append(ANNOTATION.format(id=id_, at=at, tc=tc, user_id=user_id,
+        whole, part = divmod(at, 1000)
+        t = f"{whole}.{part:03}".rstrip("0") if part else str(whole)
+        items.append(ANNOTATION.format(id=id_, at=at, tc=tc, t=t, user_id=user_id,
                                        author=html.escape(username), body=html.escape(body)))
     return partial("#annotations", "beforeend", "".join(items))
 

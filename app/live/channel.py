@@ -82,6 +82,8 @@ class VideoChannel:
                                   "You are posting too fast; wait a second and try again."):
             return
         try:
+            if await self.signed_out_since_joining():
+                return
             view = await multimedia.annotate_video(self.user, self.video_id, frame.get("body"),
                                                    frame.get("at"), frame.get("until"))
         except ValidationError as error:
@@ -101,6 +103,8 @@ class VideoChannel:
                                   "You are posting too fast; wait a second and try again."):
             return
         try:
+            if await self.signed_out_since_joining():
+                return
             view = await multimedia.reply_to_annotation(self.user, self._id(frame, "parent_id"),
                                                         frame.get("body"))
         except ValidationError as error:
@@ -121,6 +125,8 @@ class VideoChannel:
                                   "You are going too fast; wait a second and try again."):
             return
         try:
+            if await self.signed_out_since_joining():
+                return
             view = await multimedia.edit_annotation(self.user, self._id(frame, "id"), frame.get("body"))
         except ValidationError as error:
             return await self.reply_error(" ".join(error.errors.values()))
@@ -141,6 +147,8 @@ class VideoChannel:
                                   "You are going too fast; wait a second and try again."):
             return
         try:
+            if await self.signed_out_since_joining():
+                return
             view = await multimedia.delete_annotation(self.user, self._id(frame, "id"))
         except NotFoundError:
             return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
@@ -160,11 +168,7 @@ class VideoChannel:
 
     async def may_act(self, signed_out: str, too_fast: str) -> bool:
         """True when the viewer is signed in and within their rate limit; otherwise tell them
-        why not (`signed_out` or `too_fast`) and return False.
-
-        A socket signed out elsewhere since it connected is closed as signed out, even when the
-        pub/sub message that should have closed it was lost (a Redis reconnect at that moment).
-        """
+        why not (`signed_out` or `too_fast`) and return False."""
         if self.user is None:
             await self.reply_error(signed_out, "signed_out")
             return False
@@ -172,10 +176,17 @@ class VideoChannel:
             metrics.RATE_LIMITED.inc()
             await self.send(fragments.live_error(too_fast))  # counted as rate-limited, not refused
             return False
-        if not await accounts.still_signed_in(self.user):
-            metrics.refused("signed_out")
-            self.outbox.close(SIGNED_OUT)
+        return True
+
+    async def signed_out_since_joining(self) -> bool:
+        """Close the socket as signed out, and return True, when its user signed out or changed
+        password since it connected, even if the pub/sub message that should have closed it
+        was lost (a Redis reconnect at that moment). Asked first inside each write's `try`, so
+        a database outage gets that write's own explanation."""
+        if await accounts.still_signed_in(self.user):
             return False
+        metrics.refused("signed_out")
+        self.outbox.close(SIGNED_OUT)
         return True
 
     async def leave(self) -> None:
