@@ -42,6 +42,12 @@ class Settings:
     presence_coalesce: float = 0.25
     upload_max_bytes: int = 500 * 1024 * 1024
     gc_full_every: float = 300.0
+    host: str = "127.0.0.1"
+    port: int = 4000
+    live_max_message: int = 64 * 1024
+    live_ping_interval: float = 20.0
+    live_ping_timeout: float = 20.0
+    shutdown_timeout: float = 25.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -66,6 +72,12 @@ class Settings:
             presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),
             upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
+            host=env.get("HOST", defaults.host),
+            port=int(env.get("PORT", defaults.port)),
+            live_max_message=int(env.get("LIVE_MAX_MESSAGE_KB", 64)) * 1024,
+            live_ping_interval=float(env.get("LIVE_PING_INTERVAL", defaults.live_ping_interval)),
+            live_ping_timeout=float(env.get("LIVE_PING_TIMEOUT", defaults.live_ping_timeout)),
+            shutdown_timeout=float(env.get("SHUTDOWN_TIMEOUT", defaults.shutdown_timeout)),
         )
         if settings.secret_key in ("", PUBLISHED_SECRET):
             if settings.production:

@@ -25,7 +25,7 @@ class LiveService:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        # Workers of one `uvicorn --workers N` share NODE_ID; the pid keeps their entries apart.
+        # Workers of one `python -m app --workers N` share NODE_ID; the pid keeps their entries apart.
         self.node_id = f"{settings.node_id}.{os.getpid()}"
         self.hub = Hub()
         self.sequencer = Sequencer(self.hub, settings.replay_batch, settings.live_backlog)
