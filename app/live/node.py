@@ -72,7 +72,13 @@ class LiveService:
             await self.redis.ping()
 
     async def stop(self) -> None:
-        """Clear this node's presence, then disconnect from the pub/sub backend."""
+        """Clear this node's presence, then disconnect from the pub/sub backend.
+
+        The app's shutdown calls it last: on SIGTERM uvicorn first stops accepting and closes
+        every open socket with 1012 (pages reconnect and resume from their cursor), then waits
+        for their handlers, so each channel has left and every post it took is stored and
+        published before the pub/sub goes (tests/live/test_shutdown.py).
+        """
         await self.presence.stop()
         await self.relay.stop()
         if self.redis is not None:
