@@ -27,7 +27,7 @@ async def closed_code(viewer) -> int:
     return closed.value.rcvd.code
 
 
-async def test_a_100_kib_message_is_refused_by_the_transport_with_1009_and_nothing_is_stored(join, server):
+async def test_a_100_kib_message_is_refused_by_the_transport_with_1009_and_nothing_is_stored(join):
     alice = await make_user()
     video = await make_video(alice)
     sender = await join(video, alice)
@@ -35,7 +35,6 @@ async def test_a_100_kib_message_is_refused_by_the_transport_with_1009_and_nothi
     await sender.post("x" * (100 * KIB), at=1)
     assert await closed_code(sender) == 1009
     assert await multimedia.list_annotations(video.id) == []
-    assert "Traceback" not in server.log()
 
 
 async def test_an_oversized_message_is_refused_as_its_header_arrives_before_its_payload(join):
