@@ -16,6 +16,7 @@ from tests.live.test_socket import ANNOTATION_IDS, CURSORS
 from tests.server import AppServer
 
 JOINED = 'hx-target="#user-list"'  # the viewers panel, which follows a join's replay
+ERROR = 'hx-target="#live-error"'  # a refusal for the author alone
 GUARD = 90  # seconds: a failure guard on each wait, never a pace
 
 
@@ -70,8 +71,8 @@ class Page:
 
 
 async def post_once(page: Page, body: str) -> bool:
-    """Post on the page's socket and wait until its broadcast comes back (True) or the socket
-    was replaced; then it may or may not have been stored. False when it could not be sent."""
+    """Post on the page's socket and wait until its broadcast or an error comes back (True), or
+    the socket was replaced: then it may or may not have been stored. False when not sent."""
     socket, since = page.socket, len(page.frames)
     try:
         await socket.send(json.dumps({"event": "new_annotation", "body": body, "at": "0",
@@ -79,7 +80,8 @@ async def post_once(page: Page, body: str) -> bool:
     except ConnectionClosed:
         await page.until(lambda: page.socket is not socket)
         return False
-    await page.until(lambda: page.saw(f"{body}<", since) or page.socket is not socket)
+    await page.until(lambda: page.saw(f"{body}<", since) or page.saw(ERROR, since)
+                     or page.socket is not socket)
     return True
 
 
@@ -102,7 +104,7 @@ def nodes(cluster):
         yield started
     finally:
         for node in started:
-            node.stop(signal.SIGKILL)
+            node.stop()
 
 
 # Two nodes of its own started, then each restarted: more than the suite's usual bound per test.
