@@ -13,8 +13,10 @@ import uvicorn
 from app.settings import ROOT, Settings
 
 APP = "app.main:create_app"
-# The outbox and the prepared broadcast frames rely on this implementation (docs/deploy.md).
+# The outbox and the prepared broadcast frames rely on this implementation (docs/deploy.md),
+# served through a subclass that closes a refused connection without a reset.
 WEBSOCKETS = "websockets-sansio"
+PROTOCOL = "app.live.transport.protocol:WebSocketProtocol"
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def uvicorn_options(settings: Settings, launch: Launch) -> dict:
     """The keyword arguments of `uvicorn.Config` (and `uvicorn.run`) for this app and launch."""
     options = {
         "app": APP, "factory": True,
-        "ws": launch.ws,
+        "ws": PROTOCOL if launch.ws == WEBSOCKETS else launch.ws,
         # Browsers always offer deflate; its default window costs ~300 KiB per socket for
         # fragments of a few hundred bytes (docs/benchmarks.md).
         "ws_per_message_deflate": launch.deflate,
