@@ -45,10 +45,12 @@ run: seed ## Serve on http://127.0.0.1:4000 (HOST, PORT override), reloading on 
 cluster: install test-deps ## PostgreSQL, Redis and two nodes (ports 4001, 4002) in var/cluster; Ctrl-C stops all.
 	$(RUN) python -m app.devservices.cluster
 
-test-deps: ## Install the Debian packages the tests start: chromium, redis-server, postgresql.
+test-deps: ## Install the Debian packages the tests start: chromium, redis-server, postgresql, nginx.
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		missing="$$missing postgresql"; \
 	elif [ "$$(id -u)" = 0 ] && ! id -u postgres >/dev/null 2>&1; then \
@@ -58,7 +60,7 @@ test-deps: ## Install the Debian packages the tests start: chromium, redis-serve
 		echo "Installing:$$missing"; \
 		$(APT_GET) update && $(APT_GET) install -y $$missing; \
 	else \
-		echo "Test dependencies present: chromium, redis-server, postgresql."; \
+		echo "Test dependencies present: chromium, redis-server, postgresql, nginx."; \
 	fi
 
 test: install test-deps ## Run the whole test suite against real servers.

@@ -18,13 +18,16 @@ from app import log_redaction
 from app.collector import collect_fully_every, freeze_startup_objects
 from app.database import close_pool, open_pool, use_database
 from app.live import LiveService, live_video_id, video_socket
+from app.live.metrics import OPEN_SOCKETS
 from app.redis_client import connect_redis
 from app.settings import ROOT, Settings
 from app.templating import TEMPLATE_CONFIG, reload_templates
 from app.validation import NotFoundError
 from app.web import (
+    HTTP_METRICS,
     HomeController,
     ManageVideosController,
+    MetricsController,
     PasswordController,
     RegistrationController,
     SessionController,
@@ -62,7 +65,8 @@ class Videologue(Litestar):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (video_id := live_video_id(scope)) is not None:
-            await video_socket(self.state.live, video_id, scope, receive, send)
+            with OPEN_SOCKETS.track_inprogress():
+                await video_socket(self.state.live, video_id, scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
 
@@ -103,12 +107,13 @@ def create_app(settings: Settings | None = None) -> Videologue:
     return Videologue(
         route_handlers=[
             HomeController, WatchController, RegistrationController, SessionController,
-            PasswordController, ManageVideosController, healthz, readyz,
+            PasswordController, ManageVideosController, healthz, readyz, MetricsController,
             media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's
         ],
-        middleware=[security_headers_middleware(settings.production), session_config(settings).middleware],
+        middleware=[HTTP_METRICS.middleware, security_headers_middleware(settings.production),
+                    session_config(settings).middleware],
         csrf_config=CSRFConfig(secret=settings.secret_key, cookie_secure=settings.production,
                                cookie_httponly=True, exclude=["/static", "/media"]),
         template_config=TEMPLATE_CONFIG,

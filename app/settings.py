@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from app.origins import normalise_origin
+
 ROOT = Path(__file__).resolve().parent.parent
 DEVELOPMENT_SECRET_FILE = ROOT / "var" / "secret-key"
 # Earlier versions defaulted to this published value: a key anyone can forge tokens with.
@@ -42,6 +44,8 @@ class Settings:
     presence_coalesce: float = 0.25
     upload_max_bytes: int = 500 * 1024 * 1024
     gc_full_every: float = 300.0
+    public_origins: tuple[str, ...] = ()
+    metrics_token: str | None = None
     host: str = "127.0.0.1"
     port: int = 4000
     live_max_message: int = 64 * 1024
@@ -72,6 +76,8 @@ class Settings:
             presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),
             upload_max_bytes=int(env.get("UPLOAD_MAX_MB", 500)) * 1024 * 1024,
             gc_full_every=float(env.get("GC_FULL_EVERY", defaults.gc_full_every)),
+            public_origins=_origins(env.get("PUBLIC_ORIGINS", "")),
+            metrics_token=env.get("METRICS_TOKEN") or None,
             host=env.get("HOST", defaults.host),
             port=int(env.get("PORT", defaults.port)),
             live_max_message=int(env.get("LIVE_MAX_MESSAGE_KB", 64)) * 1024,
@@ -84,6 +90,16 @@ class Settings:
                 raise ConfigurationError("APP_ENV=production needs a SECRET_KEY of your own")
             settings = replace(settings, secret_key=development_secret(DEVELOPMENT_SECRET_FILE))
         return settings
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    """PUBLIC_ORIGINS: comma-separated `scheme://host[:port]`, each normalised."""
+    origins = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        if (origin := normalise_origin(item)) is None:
+            raise ConfigurationError(f"PUBLIC_ORIGINS: {item!r} is not like https://host[:port]")
+        origins.append(origin)
+    return tuple(origins)
 
 
 def development_secret(path: Path) -> str:

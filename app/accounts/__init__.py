@@ -9,6 +9,7 @@ from app.accounts.users import (
     list_users_by_ids,
     register_user,
     sign_out_everywhere,
+    still_signed_in,
 )
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "register_user",
     "sign_out_everywhere",
     "sign_socket_token",
+    "still_signed_in",
     "verify_socket_token",
 ]

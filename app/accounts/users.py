@@ -74,6 +74,13 @@ async def get_signed_in_user(identity: Identity | None) -> User | None:
     return user
 
 
+async def still_signed_in(user: User) -> bool:
+    """Whether the sessions and tokens `user` was loaded with are still valid (no sign-out or
+    password change since): what a long-lived socket asks before each write."""
+    rows = await User.raw('SELECT "session_generation" FROM "users" WHERE "id" = {}', user.id)
+    return bool(rows) and rows[0]["session_generation"] == user.session_generation
+
+
 async def list_users_by_ids(user_ids: list[int]) -> dict[int, User]:
     """Fetch many users in one query, keyed by id."""
     if not user_ids:

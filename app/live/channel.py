@@ -4,15 +4,15 @@ import json
 import logging
 from typing import Protocol
 
-from app import multimedia
+from app import accounts, multimedia
 from app.accounts import User
-from app.live import fragments
+from app.live import fragments, metrics
 from app.live.feed import Feed
 from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
 from app.live.ratelimit import RateLimiter
 from app.live.transport.outbox import Outbox
-from app.live.wire import CHANGE, Broadcast, user_topic, video_topic
+from app.live.wire import CHANGE, SIGNED_OUT, Broadcast, user_topic, video_topic
 from app.settings import Settings
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
@@ -55,6 +55,7 @@ class VideoChannel:
         if self.user:
             await self.node.subscribe(user_topic(self.user.id), self.feed)
         await self.feed.replay(cursor)
+        metrics.JOINS.inc()
         await self.node.presence.track(self.topic, self.connection_id,
                                        self.user.id if self.user else None)
         self.tracked = True
@@ -63,15 +64,16 @@ class VideoChannel:
         """Handle one frame from the viewer; anything wrong is explained to them alone."""
         limit = self.node.settings.live_max_frame
         if len(raw) > limit:
-            return await self.reply_error(f"That message is too large ({limit // 1024} KiB at most).")
+            return await self.reply_error(f"That message is too large ({limit // 1024} KiB at most).",
+                                         "too_large")
         try:
             frame = json.loads(raw)
         except (ValueError, RecursionError):
-            return await self.reply_error("That message could not be read.")
+            return await self.reply_error("That message could not be read.", "unreadable")
         event = frame.get("event") if isinstance(frame, dict) else None
         handler = self.EVENTS.get(event) if isinstance(event, str) else None
         if handler is None:
-            return await self.reply_error("Unknown event: nothing was done.")
+            return await self.reply_error("Unknown event: nothing was done.", "unknown_event")
         await getattr(self, handler)(frame)
 
     async def new_annotation(self, frame: dict) -> None:
@@ -88,8 +90,9 @@ class VideoChannel:
             return await self.reply_error(VIDEO_GONE)
         except Exception:
             log.exception("storing an annotation failed (video %s, user %s)", self.video_id, self.user.id)
-            return await self.reply_error("Your annotation could not be saved. Please try again.")
+            return await self.reply_error("Your annotation could not be saved. Please try again.", "failed")
         await self.publish_change(view)
+        metrics.CHANGES["post"].inc()
         await self.send(fragments.posted())
 
     async def reply(self, frame: dict) -> None:
@@ -107,8 +110,9 @@ class VideoChannel:
                 "That annotation is gone (perhaps it was just deleted), so it cannot be answered.")
         except Exception:
             log.exception("storing a reply failed (video %s, user %s)", self.video_id, self.user.id)
-            return await self.reply_error("Your reply could not be saved. Please try again.")
+            return await self.reply_error("Your reply could not be saved. Please try again.", "failed")
         await self.publish_change(view)
+        metrics.CHANGES["reply"].inc()
         await self.send(fragments.replied(view.parent_id))
 
     async def edit(self, frame: dict) -> None:
@@ -126,8 +130,9 @@ class VideoChannel:
             return await self.reply_error("Only its author can edit an annotation.")
         except Exception:
             log.exception("editing an annotation failed (user %s)", self.user.id)
-            return await self.reply_error("Your edit could not be saved. Please try again.")
+            return await self.reply_error("Your edit could not be saved. Please try again.", "failed")
         await self.publish_change(view)
+        metrics.CHANGES["edit"].inc()
         await self.send(fragments.edited(view))
 
     async def delete_annotation(self, frame: dict) -> None:
@@ -143,8 +148,9 @@ class VideoChannel:
             return await self.reply_error("Only its author or the video's owner can delete an annotation.")
         except Exception:
             log.exception("deleting an annotation failed (user %s)", self.user.id)
-            return await self.reply_error("The annotation could not be deleted. Please try again.")
+            return await self.reply_error("The annotation could not be deleted. Please try again.", "failed")
         await self.publish_change(view)
+        metrics.CHANGES["delete"].inc()
         await self.send(fragments.no_error())
 
     @staticmethod
@@ -154,12 +160,21 @@ class VideoChannel:
 
     async def may_act(self, signed_out: str, too_fast: str) -> bool:
         """True when the viewer is signed in and within their rate limit; otherwise tell them
-        why not (`signed_out` or `too_fast`) and return False."""
+        why not (`signed_out` or `too_fast`) and return False.
+
+        A socket signed out elsewhere since it connected is closed as signed out, even when the
+        pub/sub message that should have closed it was lost (a Redis reconnect at that moment).
+        """
         if self.user is None:
-            await self.reply_error(signed_out)
+            await self.reply_error(signed_out, "signed_out")
             return False
         if not await self.node.rate_limiter.allow(self.user.id):
-            await self.reply_error(too_fast)
+            metrics.RATE_LIMITED.inc()
+            await self.send(fragments.live_error(too_fast))  # counted as rate-limited, not refused
+            return False
+        if not await accounts.still_signed_in(self.user):
+            metrics.refused("signed_out")
+            self.outbox.close(SIGNED_OUT)
             return False
         return True
 
@@ -190,6 +205,8 @@ class VideoChannel:
         """Send a fragment to this viewer alone, in order with what they are already owed."""
         await self.outbox.send_now({"type": "websocket.send", "text": text})
 
-    async def reply_error(self, message: str) -> None:
-        """Show an error in this viewer's error slot only."""
+    async def reply_error(self, message: str, reason: str = "rejected") -> None:
+        """Show an error in this viewer's error slot only, counting the frame as refused for
+        `reason` (metrics.REFUSED_REASONS; "rejected": the content or the target was refused)."""
+        metrics.refused(reason)
         await self.send(fragments.live_error(message))

@@ -1,8 +1,10 @@
 """What one viewer holds and is owed: the join's replay from the database, then live changes,
 each change delivered once, in change-number order."""
 
+from time import perf_counter
+
 from app import multimedia
-from app.live import fragments
+from app.live import fragments, metrics
 from app.live.transport.outbox import Outbox
 from app.live.wire import CHANGE, CLOSE, Broadcast, video_topic
 
@@ -42,6 +44,7 @@ class Feed:
     async def replay(self, cursor: int) -> None:
         """Send every change after the page's cursor from the database, then release what
         arrived meanwhile."""
+        started = perf_counter()
         self.replayed_to = cursor
         await self._replay()
         while self._missed and not self.outbox.closed:
@@ -50,6 +53,7 @@ class Feed:
             self._missed = False
             self._pending.clear()
             await self._replay()
+        metrics.REPLAY_SECONDS.observe(perf_counter() - started)
         pending, self._pending = self._pending, None
         for broadcast in pending:
             self.receive(self.topic, broadcast)
@@ -57,6 +61,7 @@ class Feed:
     async def _replay(self) -> None:
         async for page, after in pages(self.video_id, self.replayed_to, self._batch):
             await self._send(fragments.changes(page, after))
+            metrics.REPLAY_PAGES.inc()
             self.replayed_to = page.last_seq
             if self.outbox.closed:
                 break

@@ -9,6 +9,7 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 
+from app.live import metrics
 from app.live.presence import Presence
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
 from app.live.pubsub.hub import Hub, Member
@@ -49,6 +50,7 @@ class LiveService:
             backend = LocalPresenceBackend()
         self.presence = Presence(backend, self.hub, self, settings.presence_coalesce,
                                  settings.presence_heartbeat)
+        metrics.observe_presence(self.presence)
         self._subscribing: dict[str, asyncio.Task] = {}
         self._connections = itertools.count(1)
 

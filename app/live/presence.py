@@ -84,6 +84,14 @@ class Presence:
         except Exception:
             log.warning("presence untrack failed; the entry will expire", exc_info=True)
 
+    def tracked_connections(self) -> int:
+        """How many connections this node tracks, over every video."""
+        return sum(self._local.values())
+
+    def tracked_videos(self) -> int:
+        """How many videos this node tracks connections on."""
+        return len(self._local)
+
     async def watching(self, topics: list[str]) -> dict[str, int]:
         """How many watch each topic now, counted as the panel lists them: each user once, each guest tab."""
         found = await self.backend.entries_for(topics)

@@ -2,7 +2,7 @@
 
 import logging
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from litestar.types import Receive, Scope, Send
 
@@ -19,6 +19,7 @@ from app.live.wire import (
     UNKNOWN_VIDEO,
     Close,
 )
+from app.origins import origin_allowed
 
 log = logging.getLogger("videologue.live")
 BAD_FRAME_TYPE = "Send text frames only."
@@ -30,13 +31,6 @@ def live_video_id(scope: Scope) -> int | None:
     if scope["type"] != "websocket" or not (match := _PATH.fullmatch(scope["path"])):
         return None
     return int(match[1])
-
-
-def _origin_allowed(scope: Scope) -> bool:
-    headers = dict(scope["headers"])
-    origin = headers.get(b"origin")
-    # Browsers always send Origin; other clients (bots, CLIs) are not a hijacking risk.
-    return origin is None or urlsplit(origin.decode()).netloc == headers.get(b"host", b"").decode()
 
 
 def _param(query: dict[str, list[str]], name: str) -> str:
@@ -53,7 +47,7 @@ async def _token_user(token: str, node: Node) -> accounts.User | None:
 async def _connect(scope: Scope, token: str, node: Node,
                    video_id: int) -> tuple[Close | None, accounts.User | None]:
     """Decide whether to let the socket in, and as whom (Phoenix's connect/3)."""
-    if not _origin_allowed(scope):
+    if not origin_allowed(scope, node.settings.public_origins):
         return FOREIGN_ORIGIN, None
     user = None
     if token:
@@ -118,8 +112,8 @@ async def _converse(channel: VideoChannel, receive: Receive) -> None:
         try:
             text = message.get("text")
             await (channel.handle_in(text) if text is not None
-                   else channel.reply_error(BAD_FRAME_TYPE))
+                   else channel.reply_error(BAD_FRAME_TYPE, "not_text"))
         except Exception:
             log.exception("live frame failed (video %s, user %s)", channel.video_id,
                           channel.user.id if channel.user else None)
-            await channel.reply_error("Something went wrong; please try again.")
+            await channel.reply_error("Something went wrong; please try again.", "failed")

@@ -6,14 +6,17 @@ from app.web.gallery import fragment_gallery
 from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
 from app.web.health import healthz, readyz
 from app.web.media import media_router
+from app.web.metrics import HTTP_METRICS, MetricsController
 from app.web.security import security_headers_middleware
 from app.web.session import current_user, purge_sessions_every, session_config
 from app.web.videos import ManageVideosController
 from app.web.watch import HomeController, WatchController
 
 __all__ = [
+    "HTTP_METRICS",
     "HomeController",
     "ManageVideosController",
+    "MetricsController",
     "PasswordController",
     "RegistrationController",
     "SessionController",

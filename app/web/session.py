@@ -112,10 +112,10 @@ async def purge_expired_sessions(store: FileStore) -> None:
 
 
 async def purge_sessions_every(store: FileStore, seconds: float = SESSION_PURGE_EVERY) -> None:
-    """Purge expired sessions every `seconds`, for as long as the app runs."""
+    """Purge expired sessions at startup, then every `seconds`, for as long as the app runs."""
     while True:
-        await asyncio.sleep(seconds)
         try:
             await purge_expired_sessions(store)
         except Exception:  # a failed sweep (say, the folder went away) must not end the timer
             logger.exception("Purging expired sessions failed; trying again in %.0f s", seconds)
+        await asyncio.sleep(seconds)

@@ -45,8 +45,9 @@ class Cluster:
         self._started.callback(self.redis.stop)
         watch_log("redis", self.redis.log_path)
         self.redis.start()
+        self.media_dir = tmp_root / "cluster-media"
         env = {**NODE_ENV, "DATABASE_URL": self.postgres.url, "REDIS_URL": self.redis.url,
-               "MEDIA_DIR": str(tmp_root / "cluster-media")}
+               "MEDIA_DIR": str(self.media_dir)}
         for command in (["piccolo.main", "migrations", "forwards", "all"], ["app.seed"]):
             result = subprocess.run([sys.executable, "-m", *command], cwd=ROOT,
                                     env={**os.environ, **env}, capture_output=True, text=True,
@@ -95,8 +96,9 @@ async def redis(cluster):
 class Browser:
     """An HTTP client with cookies, driving the real forms like a person would."""
 
-    def __init__(self, node: AppServer) -> None:
-        self.client = httpx.AsyncClient(base_url=node.url, follow_redirects=True, timeout=30)
+    def __init__(self, node: AppServer, verify: bool = True) -> None:
+        self.client = httpx.AsyncClient(base_url=node.url, follow_redirects=True, timeout=30,
+                                        verify=verify)
 
     def on(self, node: AppServer) -> "Browser":
         """Point this browser, cookies and all, at another node."""

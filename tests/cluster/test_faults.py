@@ -5,6 +5,7 @@ stopped and started off the event loop, so the test's own sockets keep being ser
 """
 
 import asyncio
+import os
 import re
 import signal
 
@@ -133,3 +134,28 @@ async def test_a_database_outage_is_explained_to_the_author_and_stores_nothing(
     # It is also a barrier: anything the failed post sent the other viewers would come before it.
     assert await watcher.frames_before("after the outage") == []
     assert await stored_bodies(cluster, video) == ["after the outage"]
+
+
+async def test_a_socket_whose_sign_out_message_was_lost_cannot_write(
+        cluster, browser, sockets, redis):
+    alice = browser()
+    await alice.register("alice")
+    video = await alice.create_video()
+    on_a = await sockets(await alice.socket_url(cluster.a, video))
+    await on_a.joined()
+    # Node A frozen while Redis drops its subscription: the sign-out's message is published while
+    # nobody on node A listens, so it is lost for good, as in a pub/sub reconnect at that moment.
+    os.killpg(cluster.a.process.pid, signal.SIGSTOP)
+    try:
+        await redis.client_kill_filter(_type="pubsub")
+        response = await alice.on(cluster.b).submit("/sign-out", {})
+        assert response.status_code == 200
+    finally:
+        os.killpg(cluster.a.process.pid, signal.SIGCONT)
+    await on_a.post("Written after signing out", at=100)
+    with pytest.raises(ConnectionClosed) as closed:
+        async with asyncio.timeout(30):  # without the re-check, this times out
+            while True:
+                await on_a.socket.recv()
+    assert closed.value.rcvd.code == 4001
+    assert await stored_bodies(cluster, video) == []

@@ -310,3 +310,26 @@ async def test_posting_to_a_video_deleted_meanwhile_is_explained_and_the_socket_
     assert "This video has been deleted" in await viewer.frame()
     await viewer.post("", at=5)  # still connected: the next frame is answered too
     assert "Write something first." in await viewer.frame()
+
+
+@pytest.mark.parametrize("event", ["post", "reply", "edit", "delete"])
+async def test_a_write_after_a_missed_sign_out_is_refused_and_closes_the_socket(join, event):
+    alice = await make_user()
+    video = await make_video(alice)
+    annotation = await make_annotation(alice, video, body="Before")
+    viewer = await join(video, alice)
+    await viewer.panel_showing(alice.username)  # joined: its user topic is subscribed
+    # Signed out in the database only: the broadcast that closes her sockets never comes, as
+    # when it is lost in a pub/sub reconnect.
+    await accounts.sign_out_everywhere(alice)
+    cursor = await multimedia.current_change_seq(video.id)
+    write = {"post": lambda: viewer.post("After", at=5),
+             "reply": lambda: viewer.reply(annotation.id, "After"),
+             "edit": lambda: viewer.edit(annotation.id, "After"),
+             "delete": lambda: viewer.delete(annotation.id)}[event]
+    await write()
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            await viewer.frame()
+    assert closed.value.rcvd.code == 4001
+    assert await multimedia.current_change_seq(video.id) == cursor  # nothing was stored

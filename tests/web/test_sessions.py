@@ -1,18 +1,20 @@
 """Sessions (app/web/session.py): stored only with content, renewed at sign-in, purged once expired."""
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from litestar.stores.base import StorageObject
+from litestar.stores.file import FileStore
 from litestar.testing import TestClient
 from redis import Redis
 
 from app.devservices.redis_server import RedisServer
 from app.main import create_app
 from app.settings import Settings
-from app.web.session import SESSION_MAX_AGE, purge_expired_sessions
+from app.web.session import SESSION_MAX_AGE, purge_expired_sessions, purge_sessions_every
 from tests.conftest import post_form, sign_in
 from tests.diagnostics import watch_log
 from tests.factories import make_user
@@ -133,3 +135,22 @@ def test_with_redis_visitors_store_nothing_and_a_signed_in_session_expires_by_tt
         [key] = redis.keys("videologue-sessions:*")
         assert SESSION_MAX_AGE - 60 < redis.ttl(key) <= SESSION_MAX_AGE
     redis.close()
+
+
+async def test_the_timer_keeps_sweeping_and_survives_a_failed_sweep(tmp_path, caplog):
+    folder = tmp_path / "sessions"
+    store = FileStore(folder)  # the folder does not exist yet: the first sweeps fail
+    timer = asyncio.create_task(purge_sessions_every(store, seconds=0.01))
+    try:
+        async with asyncio.timeout(30):  # bounds a timer that stopped; the loops wait on files
+            while "Purging expired sessions failed" not in caplog.text:
+                await asyncio.sleep(0.01)
+            folder.mkdir()
+            for key in ("first", "second"):
+                await store.set(key, b"{}", expires_in=3600)
+                [stored] = folder.iterdir()
+                expire(stored)
+                while stored.exists():
+                    await asyncio.sleep(0.01)
+    finally:
+        timer.cancel()

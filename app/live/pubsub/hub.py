@@ -3,6 +3,7 @@
 from collections import defaultdict
 from typing import Protocol
 
+from app.live import metrics
 from app.live.wire import Broadcast
 
 
@@ -51,7 +52,9 @@ class Hub:
 
     def deliver(self, topic: str, broadcast: Broadcast) -> None:
         """Hand a broadcast to every local member of the topic."""
-        for member in tuple(self._members.get(topic, ())):
+        members = tuple(self._members.get(topic, ()))
+        metrics.delivered(broadcast.kind, len(members))  # once per broadcast, never per viewer
+        for member in members:
             member.receive(topic, broadcast)
 
     def topics(self) -> list[str]:

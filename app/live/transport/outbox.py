@@ -7,6 +7,7 @@ from collections import deque
 
 from litestar.types import Message, Send
 
+from app.live import metrics
 from app.live.transport.frames import DirectFrames
 from app.live.wire import FELL_BEHIND, Close
 
@@ -80,6 +81,7 @@ class Outbox:
         """Close a socket that fell too far behind; it will rejoin and catch up from the database."""
         if not self.closed:
             log.info("closing a socket that fell more than %d messages behind", self._limit)
+            metrics.OVERFLOW_CLOSES.inc()
         self.close(FELL_BEHIND)
 
     def close(self, why: Close) -> None:
