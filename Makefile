@@ -1,7 +1,5 @@
 # Videologue's commands. A fresh Debian 12 with Python 3.11 needs only `make run` and `make test`.
 
-HOST ?= 127.0.0.1
-PORT ?= 4000
 PYTHON ?= python3
 UV_VERSION := 0.13.9
 
@@ -40,9 +38,9 @@ migrate: install ## Bring the database up to date.
 seed: migrate ## Add the categories (and, on embedded SQLite, the demo user and video).
 	$(RUN) python -m app.seed
 
+# HOST and PORT (from the environment or `make run PORT=5000`) are read by app/settings.py.
 run: seed ## Serve on http://127.0.0.1:4000 (HOST, PORT override), reloading on Python changes.
-	$(RUN) uvicorn app.main:create_app --factory --reload --reload-dir app \
-		--host $(HOST) --port $(PORT) --ws websockets-sansio --ws-per-message-deflate false
+	$(RUN) python -m app --reload
 
 cluster: install test-deps ## PostgreSQL, Redis and two nodes (ports 4001, 4002) in var/cluster; Ctrl-C stops all.
 	$(RUN) python -m app.devservices.cluster

@@ -57,6 +57,12 @@ class Settings:
     sign_in_per_username: Limit = Limit(10, 3 * 3600)
     register_per_ip: Limit = Limit(20, 24 * 3600)
     hash_queue: int = 32
+    host: str = "127.0.0.1"
+    port: int = 4000
+    live_max_message: int = 64 * 1024
+    live_ping_interval: float = 20.0
+    live_ping_timeout: float = 20.0
+    shutdown_timeout: float = 25.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +94,12 @@ class Settings:
             public_origins=_origins(env.get("PUBLIC_ORIGINS", "")),
             metrics_token=env.get("METRICS_TOKEN") or None,
             **_throttles(env),
+            host=env.get("HOST", defaults.host),
+            port=int(env.get("PORT", defaults.port)),
+            live_max_message=int(env.get("LIVE_MAX_MESSAGE_KB", 64)) * 1024,
+            live_ping_interval=float(env.get("LIVE_PING_INTERVAL", defaults.live_ping_interval)),
+            live_ping_timeout=float(env.get("LIVE_PING_TIMEOUT", defaults.live_ping_timeout)),
+            shutdown_timeout=float(env.get("SHUTDOWN_TIMEOUT", defaults.shutdown_timeout)),
         )
         if settings.upload_read_timeout <= 0:
             raise ConfigurationError("UPLOAD_READ_TIMEOUT must be a number of seconds above 0")

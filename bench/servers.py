@@ -86,10 +86,8 @@ class Server:
         if self.kind == "baseline":
             return [*pin, "bench.baseline", "--port", str(self.port), "--db", str(self.db_path),
                     *(["--deflate"] if self.deflate else [])]
-        return [*pin, "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-                "--port", str(self.port), "--ws", "websockets-sansio",
-                "--ws-per-message-deflate", str(self.deflate).lower(),
-                "--no-access-log", "--log-level", "warning"]
+        return [*pin, "app", "--host", "127.0.0.1", "--port", str(self.port),
+                *(["--deflate"] if self.deflate else []), "--no-access-log", "--log-level", "warning"]
 
     def start(self, timeout: float = 30) -> "Server":
         """Start the process and wait until it accepts connections."""

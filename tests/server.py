@@ -1,4 +1,4 @@
-"""Real uvicorn processes for tests: serving a socket the test bound, stopped by their own pid."""
+"""Real app servers for tests (`python -m app`): serving a socket the test bound, stopped by their own pid."""
 
 import os
 import signal
@@ -30,15 +30,17 @@ def bound_listener() -> socket.socket:
 
 
 class AppServer:
-    """One uvicorn process (or one with workers) serving the app with the given environment."""
+    """One `python -m app` process (or one with workers) serving the app with the given environment.
+
+    `extra_args` are more of the launcher's flags (app/launcher.py); the transport settings come
+    from the environment, as in production.
+    """
 
     def __init__(self, env: dict[str, str], workers: int = 1, extra_args: tuple[str, ...] = ()) -> None:
         self.listener = bound_listener()
         self.port = self.listener.getsockname()[1]
         self.env = {**os.environ, **env}
-        self.args = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-                     "--fd", str(self.listener.fileno()),
-                     "--ws", "websockets-sansio", "--ws-per-message-deflate", "false",
+        self.args = [sys.executable, "-m", "app", "--fd", str(self.listener.fileno()),
                      "--workers", str(workers), *extra_args]
         self.process: subprocess.Popen | None = None
         log_dir = Path(self.env.get("SQLITE_PATH", "/tmp/videologue")).parent

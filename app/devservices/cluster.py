@@ -24,9 +24,8 @@ def _node_ports() -> tuple[int, ...]:
 
 
 def _start_node(env: dict[str, str], port: int) -> subprocess.Popen:
-    args = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-            "--host", os.environ.get("HOST", "127.0.0.1"), "--port", str(port),
-            "--ws", "websockets-sansio", "--ws-per-message-deflate", "false"]
+    # The one launcher (app/launcher.py); HOST, like every other setting, comes from `env`.
+    args = [sys.executable, "-m", "app", "--port", str(port)]
     return subprocess.Popen(args, cwd=ROOT, env={**env, "NODE_ID": f"node-{port}"},
                             start_new_session=True)
 

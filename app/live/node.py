@@ -26,7 +26,7 @@ class LiveService:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        # Workers of one `uvicorn --workers N` share NODE_ID; the pid keeps their entries apart.
+        # Workers of one `python -m app --workers N` share NODE_ID; the pid keeps their entries apart.
         self.node_id = f"{settings.node_id}.{os.getpid()}"
         self.hub = Hub()
         self.sequencer = Sequencer(self.hub, settings.replay_batch, settings.live_backlog)
@@ -74,7 +74,13 @@ class LiveService:
             await self.redis.ping()
 
     async def stop(self) -> None:
-        """Clear this node's presence, then disconnect from the pub/sub backend."""
+        """Clear this node's presence, then disconnect from the pub/sub backend.
+
+        The app's shutdown calls it last: on SIGTERM uvicorn first stops accepting and closes
+        every open socket with 1012 (pages reconnect and resume from their cursor), then waits
+        for their handlers, so each channel has left and every post it took is stored and
+        published before the pub/sub goes (tests/live/test_shutdown.py).
+        """
         await self.presence.stop()
         await self.relay.stop()
         if self.redis is not None:

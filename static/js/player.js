@@ -564,6 +564,7 @@
         ? "Your session expired — sign in again." : "You signed out.");
       else if (code === 4404) videoDeleted();
       else if (code === 4403) setStatus("closed", "Live updates are unavailable here.");
+      else if (code === 1009) setStatus("closed", "A message was too large to send; reload the page to go live again.");
       else if (event.detail.reason === "closed") setStatus("connecting", "Reconnecting…");
     });
     live.addEventListener("htmx:ws:before:message:outgoing", (event) => {

@@ -15,7 +15,7 @@ FALLBACK = "broadcasts go through the ASGI send"
 @pytest.fixture(scope="module")
 def legacy_server():
     """The app under uvicorn's other WebSocket implementation, where no direct path exists."""
-    # A later --ws overrides the sansio one AppServer passes.
+    # The launcher's one override of its WebSocket implementation, there for comparisons.
     server = AppServer({"ANNOTATION_BURST": "1000"}, extra_args=("--ws", "websockets"))
     try:
         yield server.start()

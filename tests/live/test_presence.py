@@ -16,7 +16,7 @@ from tests.server import AppServer
 
 # Only the server for the dropped-connection test pings often and gives up soon: everywhere else
 # a busy machine could otherwise close the tests' own sockets.
-PING = ("--ws-ping-interval", "1", "--ws-ping-timeout", "5")
+PING = {"LIVE_PING_INTERVAL": "1", "LIVE_PING_TIMEOUT": "5"}
 
 
 @pytest.fixture(scope="module", params=["memory", "redis"])
@@ -34,9 +34,9 @@ def backend_env(request):
         redis.stop()
 
 
-def serving(env: dict[str, str], extra_args: tuple[str, ...] = ()):
+def serving(env: dict[str, str]):
     """Run an app server for the duration of a fixture, stopped however its start or use ends."""
-    server = AppServer(env, extra_args=extra_args)
+    server = AppServer(env)
     try:
         yield server.start()
     finally:
@@ -53,7 +53,7 @@ def presence_server(backend_env):
 @pytest.fixture
 def pinging_server(backend_env):
     """A server of its own that pings every second and drops a client silent for five more."""
-    yield from serving(backend_env, PING)
+    yield from serving({**backend_env, **PING})
 
 
 def viewers_of(server):
