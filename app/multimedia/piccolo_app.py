@@ -2,12 +2,12 @@
 
 from piccolo.conf.apps import AppConfig
 
-from app.multimedia.tables import Annotation, Category, Video
+from app.multimedia.tables import Annotation, Category, Reaction, Video
 from app.settings import ROOT
 
 APP_CONFIG = AppConfig(
     app_name="multimedia",
     migrations_folder_path=str(ROOT / "migrations" / "multimedia"),
-    table_classes=[Category, Video, Annotation],
+    table_classes=[Category, Video, Annotation, Reaction],
     migration_dependencies=["app.accounts.piccolo_app"],
 )

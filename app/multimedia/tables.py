@@ -46,3 +46,21 @@ class Annotation(Table, tablename="annotations"):
     seq = Integer(default=0)  # the video's change number of this row's latest change
     created_seq = Integer(default=0)  # the change number of its posting
     replies = Integer(default=0)  # how many of its replies are not deleted
+    # Who reacted how, kept beside the rows of `reactions` in the same transaction so a replay
+    # renders counts without reading them: lines of "id emoji user_id username" (see reactions.py).
+    reactions = Text(default="")
+    # A top-level annotation marked resolved, and the username of who did it.
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = Varchar(length=20, null=True, default=None)
+    # The existing users its body mentions (@username), as " id:username id:username ".
+    mentions = Text(default="")
+
+
+class Reaction(Table, tablename="reactions"):
+    """One person's reaction (one of a fixed set of emoji) to an annotation or a reply; unique
+    per (annotation, user, emoji)."""
+
+    annotation = ForeignKey(references=Annotation, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    emoji = Varchar(length=8)
+    created_at = Timestamptz()

@@ -19,7 +19,10 @@ class AnnotationView:
     its live replies in `replies`, in posting order. `seq` is the change number of its latest
     change and `created_seq` that of its posting; `reply_count` is the live replies of its
     thread. Replies read as changes also carry their parent's `seq` (`thread_seq`) and whether
-    it is deleted (`thread_deleted`): a deleted thread leaves with its last reply.
+    it is deleted (`thread_deleted`): a deleted thread leaves with its last reply. `reactions`
+    is the summary reactions.py keeps and parses; `resolved_at`/`resolved_by` mark a resolved
+    top-level annotation and who resolved it; `mentions` the users its body mentions, as
+    " id:username … ".
     """
 
     id: int
@@ -39,6 +42,10 @@ class AnnotationView:
     replies: tuple["AnnotationView", ...] = ()
     thread_seq: int = 0
     thread_deleted: bool = False
+    reactions: str = ""
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    mentions: str = ""
 
     @property
     def thread_gone(self) -> bool:
@@ -50,7 +57,8 @@ class AnnotationView:
 # and composing the SQL cost more than running it.
 COLUMNS = ('a."id", a."video", a."user", u."username" AS "username", a."body", a."at", a."until", '
            'a."parent", a."created_at", a."edited_at", a."deleted_at", a."seq", a."created_seq", '
-           'a."replies"')
+           'a."replies", a."reactions", a."resolved_at", a."resolved_by", '
+           'a."mentions"')
 
 
 def view_of(row: dict) -> AnnotationView:
@@ -60,7 +68,8 @@ def view_of(row: dict) -> AnnotationView:
         row["created_at"], row["until"], row["parent"], row["edited_at"],
         row["deleted_at"] is not None, row["seq"], row["created_seq"],
         row["replies"] if row.get("thread_replies") is None else row["thread_replies"], (),
-        row.get("thread_seq") or 0, row.get("thread_deleted_at") is not None)
+        row.get("thread_seq") or 0, row.get("thread_deleted_at") is not None, row["reactions"],
+        row["resolved_at"], row["resolved_by"], row["mentions"])
 
 
 def threads_of(rows: list[dict]) -> list[AnnotationView]:
@@ -116,7 +125,7 @@ _CHANGES_SQL = (
     f'UNION ALL SELECT {COLUMNS}, NULL, NULL, NULL, 1 FROM page AS t '
     'JOIN annotations AS a ON a."parent" = t."id" AND a."deleted_at" IS NULL '
     'LEFT JOIN users AS u ON u."id" = a."user" WHERE t."parent" IS NULL AND t."replies" > 0 '
-    'ORDER BY 18, 12, 1')
+    'ORDER BY 22, 12, 1')  # in_thread, seq, id
 
 
 @dataclass(frozen=True)
