@@ -1,5 +1,6 @@
 """Multimedia context: categories, videos and annotations."""
 
+from app.multimedia.activity import RecentAnnotation, list_commenter_ids, list_recent_annotations
 from app.multimedia.annotations import (
     annotate_video,
     clean_annotation,
@@ -9,6 +10,7 @@ from app.multimedia.annotations import (
 )
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
+from app.multimedia.mentions import MENTION, mentioned_user_ids, parse_mentions
 from app.multimedia.tables import Annotation, Category, Video
 from app.multimedia.threads import (
     AnnotationView,
@@ -50,8 +52,10 @@ __all__ = [
     "ChangePage",
     "LowOnSpace",
     "PartialUpload",
+    "MENTION",
     "PlayerSource",
     "QuotaExceeded",
+    "RecentAnnotation",
     "UploadPolicy",
     "UploadRefused",
     "UploadTooLarge",
@@ -71,9 +75,13 @@ __all__ = [
     "list_annotations_with_cursor",
     "list_categories",
     "list_change_page",
+    "list_commenter_ids",
+    "list_recent_annotations",
     "list_user_videos",
     "list_videos",
+    "mentioned_user_ids",
     "parse_id",
+    "parse_mentions",
     "parse_video_url",
     "reply_to_annotation",
     "seed_categories",
