@@ -4,7 +4,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 from markupsafe import Markup, escape
 
-from app.multimedia.mentions import MENTION, parse_mentions
+from app.multimedia import MENTION, parse_mentions
 from app.settings import ROOT
 
 

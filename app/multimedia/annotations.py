@@ -5,6 +5,7 @@ transaction that makes it: the UPDATE of the video's row locks it until the comm
 PostgreSQL two changes to one video commit in the order of their numbers (SQLite has one
 writer). The numbers have no gaps, and a reader that sees change n has seen every change
 before it: a page that holds every change up to n misses nothing by asking for those after n.
+The users a body mentions (mentions.py) are looked up first and written in the same statement.
 """
 
 import re
