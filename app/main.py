@@ -32,6 +32,7 @@ from app.web import (
     ManageVideosController,
     MetricsController,
     PasswordController,
+    ProfileController,
     RegistrationController,
     SessionController,
     SignInRequired,
@@ -41,6 +42,7 @@ from app.web import (
     healthz,
     media_router,
     not_found,
+    people,
     purge_sessions_every,
     readyz,
     redirect_to_sign_in,
@@ -120,8 +122,9 @@ def create_app(settings: Settings | None = None) -> Videologue:
 
     return Videologue(
         route_handlers=[
-            HomeController, WatchController, RegistrationController, SessionController,
-            PasswordController, ManageVideosController, healthz, readyz, MetricsController,
+            HomeController, WatchController, people, ProfileController, RegistrationController,
+            SessionController, PasswordController, ManageVideosController, healthz, readyz,
+            MetricsController,
             media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's

@@ -7,6 +7,8 @@ from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
 from app.web.health import healthz, readyz
 from app.web.media import media_router
 from app.web.metrics import HTTP_METRICS, MetricsController
+from app.web.people import people
+from app.web.profiles import ProfileController
 from app.web.security import security_headers_middleware
 from app.web.session import current_user, purge_sessions_every, session_config
 from app.web.throttles import AuthThrottle
@@ -21,6 +23,7 @@ __all__ = [
     "ManageVideosController",
     "MetricsController",
     "PasswordController",
+    "ProfileController",
     "RegistrationController",
     "SessionController",
     "SignInRequired",
@@ -30,6 +33,7 @@ __all__ = [
     "healthz",
     "media_router",
     "not_found",
+    "people",
     "purge_sessions_every",
     "readyz",
     "redirect_to_sign_in",
