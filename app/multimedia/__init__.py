@@ -9,6 +9,7 @@ from app.multimedia.annotations import (
 )
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
+from app.multimedia.participants import list_thread_authors
 from app.multimedia.tables import Annotation, Category, Video
 from app.multimedia.threads import (
     AnnotationView,
@@ -71,6 +72,7 @@ __all__ = [
     "list_annotations_with_cursor",
     "list_categories",
     "list_change_page",
+    "list_thread_authors",
     "list_user_videos",
     "list_videos",
     "parse_id",
