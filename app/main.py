@@ -31,11 +31,14 @@ from app.web import (
     HomeController,
     ManageVideosController,
     MetricsController,
+    NotificationsController,
+    NotificationSettingsController,
     PasswordController,
     RegistrationController,
     SessionController,
     SignInRequired,
     WatchController,
+    add_notification_count,
     current_user,
     fragment_gallery,
     healthz,
@@ -121,7 +124,8 @@ def create_app(settings: Settings | None = None) -> Videologue:
     return Videologue(
         route_handlers=[
             HomeController, WatchController, RegistrationController, SessionController,
-            PasswordController, ManageVideosController, healthz, readyz, MetricsController,
+            PasswordController, ManageVideosController, NotificationsController,
+            NotificationSettingsController, healthz, readyz, MetricsController,
             media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's
@@ -134,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
         plugins=[FlashPlugin(config=FlashConfig(template_config=TEMPLATE_CONFIG))],
         stores=_stores(settings),
         before_request=load_user,
+        after_request=add_notification_count,
         exception_handlers={SignInRequired: redirect_to_sign_in, NotFoundException: not_found,
                             NotFoundError: not_found},
         logging_config=log_quieting.litestar_logging(SignInRequired, NotFoundError),

@@ -4,9 +4,9 @@ import json
 import logging
 from typing import Protocol
 
-from app import accounts, multimedia
+from app import accounts, multimedia, notifications
 from app.accounts import User
-from app.live import fragments, metrics
+from app.live import badges, fragments, metrics
 from app.live.feed import Feed
 from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
@@ -96,6 +96,7 @@ class VideoChannel:
         await self.publish_change(view)
         metrics.CHANGES["post"].inc()
         await self.send(fragments.posted())
+        await self.notify(view)
 
     async def reply(self, frame: dict) -> None:
         """Store the viewer's reply in an annotation's thread and broadcast it to every viewer."""
@@ -118,6 +119,7 @@ class VideoChannel:
         await self.publish_change(view)
         metrics.CHANGES["reply"].inc()
         await self.send(fragments.replied(view.parent_id))
+        await self.notify(view)
 
     async def edit(self, frame: dict) -> None:
         """Replace the text of the viewer's own annotation or reply, for every viewer."""
@@ -211,6 +213,19 @@ class VideoChannel:
         except Exception:
             log.warning("broadcasting change %s of video %s failed; viewers will catch up",
                         view.seq, view.video_id, exc_info=True)
+
+    async def notify(self, view: multimedia.AnnotationView) -> None:
+        """Notify whoever a stored post or reply concerns, and update their badges on every node.
+
+        After the author is answered, so notifying never delays them; a failure is logged, never
+        shown to them: their post is stored and everyone sees it.
+        """
+        try:
+            # The mentions work's multimedia.mentioned_user_ids(view) replaces this stand-in.
+            mentioned = notifications.mentioned_user_ids(view)
+            await badges.push_badges(self.node, await notifications.notify_change(self.user, view, mentioned))
+        except Exception:
+            log.warning("notifying about annotation %s failed", view.id, exc_info=True)
 
     async def send(self, text: str) -> None:
         """Send a fragment to this viewer alone, in order with what they are already owed."""

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.accounts import User
+from app.multimedia.ids import is_id
 from app.notifications.people import people
 from app.notifications.tables import Notification
+from app.validation import NotFoundError
 
 PAGE = 100  # the newest notifications the page lists
 
@@ -44,15 +46,28 @@ _COLUMNS = (Notification.id, Notification.kind, Notification.actors, Notificatio
             Notification.updated_at, Notification.read_at)
 
 
+def _view_of(row: dict) -> NotificationView:
+    return NotificationView(row["id"], row["kind"], tuple(name for _, name in people(row["actors"])),
+                            tuple(row["emojis"].split()), row["reactions"], row["excerpt"],
+                            row["link"], row["updated_at"], row["read_at"] is not None)
+
+
 async def list_notifications(user: User, limit: int = PAGE) -> list[NotificationView]:
     """The user's newest notifications first (a reaction group counts from its latest arrival)."""
     rows = await Notification.select(*_COLUMNS).where(Notification.user == user.id).order_by(
         Notification.updated_at, Notification.id, ascending=False).limit(limit)
-    return [NotificationView(row["id"], row["kind"],
-                             tuple(username for _, username in people(row["actors"])),
-                             tuple(row["emojis"].split()), row["reactions"], row["excerpt"],
-                             row["link"], row["updated_at"], row["read_at"] is not None)
-            for row in rows]
+    return [_view_of(row) for row in rows]
+
+
+async def get_notification(user: User, notification_id: int) -> NotificationView:
+    """One of the user's notifications, or NotFoundError (someone else's is not found either)."""
+    row = None
+    if is_id(notification_id):
+        row = await Notification.select(*_COLUMNS).where(
+            Notification.id == notification_id, Notification.user == user.id).first()
+    if row is None:
+        raise NotFoundError("notification", notification_id)
+    return _view_of(row)
 
 
 async def count_unread(user: User) -> int:
