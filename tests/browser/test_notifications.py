@@ -10,6 +10,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import seek, sign_in, wait_at, wait_live
+from tests.browser.test_accessibility import assert_no_serious_violations
 from tests.browser.test_live_annotations import annotation, watch_path
 from tests.browser.test_threads import reply
 from tests.factories import make_annotation, make_user, make_video
@@ -64,6 +65,7 @@ async def test_a_notification_counts_live_links_to_its_moment_and_is_marked_read
     await expect(badge(watching)).to_have_attribute("data-count", "1")  # opening it is not reading it
 
     await watching.goto("/notifications")
+    await assert_no_serious_violations(watching, "/notifications")
     item = watching.locator(".notification", has_text=f"{actor.username} {said}")
     await item.get_by_role("button", name="Mark read").click()
     await expect(item).not_to_have_attribute("data-unread", "")
@@ -71,3 +73,15 @@ async def test_a_notification_counts_live_links_to_its_moment_and_is_marked_read
     await expect(badge(watching)).to_be_hidden()
     await watching.reload()
     await expect(badge(watching)).to_have_attribute("data-count", "0")
+
+
+async def test_the_settings_page_turns_a_kind_off_and_has_no_serious_accessibility_problems(new_page):
+    person = await make_user("settings")
+    page = await new_page()
+    await sign_in(page, person.username, next_path="/settings/notifications")
+    await assert_no_serious_violations(page, "/settings/notifications")
+    await page.get_by_label("Someone reacts to my annotation or reply").uncheck()
+    await page.get_by_role("button", name="Save").click()
+    await expect(page.get_by_role("status")).to_have_text("Your notification settings are saved.")
+    await expect(page.get_by_label("Someone reacts to my annotation or reply")).not_to_be_checked()
+    await expect(page.get_by_label("Someone mentions me")).to_be_checked()

@@ -6,6 +6,8 @@ import re
 import pytest
 
 from app import multimedia, notifications
+from app.live import fragments
+from app.templating import render_partial
 from tests.conftest import csrf_token, post_form
 from tests.factories import make_annotation, make_user, make_video
 
@@ -33,6 +35,13 @@ def replied(run, user):
 def test_every_page_shows_the_signed_in_users_unread_count(client, user, replied):
     assert badge(client.get("/").text) == 2
     assert badge(client.get("/manage/videos").text) == 2
+
+
+def test_the_page_renders_the_badge_from_the_partial_the_socket_pushes(client, user, replied):
+    top, _ = replied
+    rendered = render_partial("notifications/_count.html", count=2)
+    assert rendered in fragments.notification_count(2)
+    assert rendered in client.get(f"/watch/{top.video_id}-team-review").text
 
 
 def test_a_visitor_sees_no_badge_and_is_sent_to_sign_in_from_the_pages(client):
