@@ -214,16 +214,21 @@ class VideoChannel:
             log.warning("broadcasting change %s of video %s failed; viewers will catch up",
                         view.seq, view.video_id, exc_info=True)
 
-    async def notify(self, view: multimedia.AnnotationView) -> None:
-        """Notify whoever a stored post or reply concerns, and update their badges on every node.
+    async def notify(self, view: multimedia.AnnotationView, emoji: str | None = None) -> None:
+        """Notify whoever a stored post or reply concerns (or, given the `emoji` just added, the
+        reacted item's author), and update their badges on every node.
 
-        After the author is answered, so notifying never delays them; a failure is logged, never
-        shown to them: their post is stored and everyone sees it.
+        Called after the author is answered, so notifying never delays them; a failure is
+        logged, never shown to them: what they did is stored and everyone sees it.
         """
         try:
-            # The mentions work's multimedia.mentioned_user_ids(view) replaces this stand-in.
-            mentioned = notifications.mentioned_user_ids(view)
-            await badges.push_badges(self.node, await notifications.notify_change(self.user, view, mentioned))
+            if emoji is None:
+                # The mentions work's multimedia.mentioned_user_ids(view) replaces this stand-in.
+                mentioned = notifications.mentioned_user_ids(view)
+                notified = await notifications.notify_change(self.user, view, mentioned)
+            else:
+                notified = await notifications.notify_reaction(self.user, view, emoji)
+            await badges.push_badges(self.node, notified)
         except Exception:
             log.warning("notifying about annotation %s failed", view.id, exc_info=True)
 

@@ -9,11 +9,11 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import seek, sign_in, wait_at, wait_live
+from tests.browser.conftest import artifact, seek, sign_in, wait_at, wait_live
 from tests.browser.test_accessibility import assert_no_serious_violations
 from tests.browser.test_live_annotations import annotation, watch_path
 from tests.browser.test_threads import reply
-from tests.factories import make_annotation, make_user, make_video
+from tests.factories import make_annotation, make_user, make_video, unique_username
 
 
 async def open_watch_page(new_page, user, video) -> Page:
@@ -39,7 +39,7 @@ async def reply_in_thread(page: Page, annotation_body: str, at_ms: int) -> str:
 @pytest.mark.parametrize("notify", [reply_in_thread])
 async def test_a_notification_counts_live_links_to_its_moment_and_is_marked_read(
         new_page, clock_url, notify):
-    author, actor = await make_user("author"), await make_user("actor")
+    author, actor = await make_user(unique_username("author")), await make_user(unique_username("actor"))
     video = await make_video(author, title="Review cut", url=clock_url)
     await make_annotation(author, video, body="Early note", at=2_000)
     noted = await make_annotation(author, video, body="Is the cut late?", at=12_500)
@@ -66,6 +66,7 @@ async def test_a_notification_counts_live_links_to_its_moment_and_is_marked_read
 
     await watching.goto("/notifications")
     await assert_no_serious_violations(watching, "/notifications")
+    await watching.screenshot(path=artifact("notifications.png"), full_page=True)
     item = watching.locator(".notification", has_text=f"{actor.username} {said}")
     await item.get_by_role("button", name="Mark read").click()
     await expect(item).not_to_have_attribute("data-unread", "")
@@ -76,7 +77,7 @@ async def test_a_notification_counts_live_links_to_its_moment_and_is_marked_read
 
 
 async def test_the_settings_page_turns_a_kind_off_and_has_no_serious_accessibility_problems(new_page):
-    person = await make_user("settings")
+    person = await make_user()
     page = await new_page()
     await sign_in(page, person.username, next_path="/settings/notifications")
     await assert_no_serious_violations(page, "/settings/notifications")

@@ -1,9 +1,14 @@
 """The header badge over the socket against a real server: a reply pushes the new unread count
 to the thread's author alone, as the same partial the page renders, on every page they have open."""
 
+import asyncio
+
 from app import notifications
 from app.live import fragments
+from app.live.channel import VideoChannel
+from app.live.transport.outbox import Outbox
 from tests.factories import make_annotation, make_user, make_video
+from tests.live.recorder import BACKLOG
 
 BADGE = 'hx-target="#notification-count"'
 
@@ -61,3 +66,39 @@ async def test_a_reply_by_the_thread_author_pushes_no_badge_to_them(join):
 
     assert await badges_before(author, "A barrier") == []
     assert await notifications.count_unread(alice) == 0
+
+
+class Recorded:
+    """A signed-in viewer's channel whose socket records what it is sent."""
+
+    def __init__(self, live, video, user) -> None:
+        self.sent: list[str] = []
+        self.channel = VideoChannel(live, video.id, user, Outbox(self.send, BACKLOG))
+
+    async def send(self, event: dict) -> None:
+        if event["type"] == "websocket.send":
+            self.sent.append(event["text"])
+
+    async def badge(self) -> str:
+        """The first badge frame this viewer is sent (waiting for the node to deliver it)."""
+        async with asyncio.timeout(10):
+            while not (badges := [text for text in self.sent if BADGE in text]):
+                await asyncio.sleep(0.01)  # pacing the poll of what was sent, not a wait
+        return badges[0]
+
+
+async def test_the_channels_notify_with_an_emoji_pushes_a_reaction_to_the_authors_badge(live):
+    alice, bob = await make_user(), await make_user()
+    video = await make_video(alice)
+    noted = await make_annotation(alice, video)
+    author, reactor = Recorded(live, video, alice), Recorded(live, video, bob)
+    await author.channel.join(0)
+    await reactor.channel.join(0)
+    try:
+        await reactor.channel.notify(noted, "👍")
+        assert await author.badge() == fragments.notification_count(1)
+        [group] = await notifications.list_notifications(alice)
+        assert group.headline == f"{bob.username} reacted 👍 to your annotation"
+    finally:
+        await author.channel.leave()
+        await reactor.channel.leave()
