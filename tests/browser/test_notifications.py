@@ -86,3 +86,37 @@ async def test_the_settings_page_turns_a_kind_off_and_has_no_serious_accessibili
     await expect(page.get_by_role("status")).to_have_text("Your notification settings are saved.")
     await expect(page.get_by_label("Someone reacts to my annotation or reply")).not_to_be_checked()
     await expect(page.get_by_label("Someone mentions me")).to_be_checked()
+
+
+async def test_three_people_a_mention_and_a_reply_reach_two_badges_live_and_each_reads_their_own(
+        new_page, clock_url):
+    owner, critic, editor = (await make_user(unique_username("owner")),
+                             await make_user(unique_username("critic")),
+                             await make_user(unique_username("editor")))
+    video = await make_video(owner, title="Three people", url=clock_url)
+    noted = await make_annotation(owner, video, body="Music too loud?", at=8_250)
+    owner_page, editor_page = await open_watch_page(new_page, owner, video), await open_watch_page(
+        new_page, editor, video)
+    critic_page = await open_watch_page(new_page, critic, video)
+
+    await seek(critic_page, 9_000)
+    await reply(critic_page, "Music too loud?", f"Yes. @{editor.username} can you fix it?")
+
+    for page in (owner_page, editor_page):  # a reply in the owner's thread, a mention of the editor
+        await expect(badge(page)).to_have_attribute("data-count", "1")
+    await expect(badge(critic_page)).to_have_attribute("data-count", "0")
+    await seek(editor_page, 9_000)  # the annotation shows once playback reaches it
+    await annotation(editor_page, "Music too loud?").locator(".thread > summary").click()
+    mention = annotation(editor_page, "Music too loud?").get_by_role("link", name=f"@{editor.username}")
+    await expect(mention).to_have_attribute("href", f"/users/{editor.username}")
+
+    await editor_page.goto("/notifications")
+    said = f"{critic.username} mentioned you"
+    await editor_page.get_by_role("link", name=said).click()
+    await wait_at(editor_page, 8.25)
+    assert editor_page.url.endswith(f"{watch_path(video)}?t=8.25#annotation-{noted.id}")
+    await expect(annotation(editor_page, "Music too loud?")).to_have_attribute("data-highlighted", "")
+    await editor_page.goto("/notifications")
+    await editor_page.get_by_role("button", name="Mark all read").click()
+    await expect(badge(editor_page)).to_have_attribute("data-count", "0")
+    await expect(badge(owner_page)).to_have_attribute("data-count", "1")  # the owner's is their own
