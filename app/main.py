@@ -51,6 +51,7 @@ from app.web import (
     redirect_to_sign_in,
     security_headers_middleware,
     session_config,
+    unread_count,
     upload_rules,
 )
 
@@ -127,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
         route_handlers=[
             HomeController, WatchController, people, ProfileController, RegistrationController,
             SessionController, PasswordController, ManageVideosController, NotificationsController,
-            NotificationSettingsController, healthz, readyz, MetricsController,
+            NotificationSettingsController, unread_count, healthz, readyz, MetricsController,
             media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's

@@ -4,16 +4,19 @@ notification's link seeks to the moment and highlights it, and marking it read c
 Each way of notifying someone is a small function (`reply_in_thread`); another kind (a mention)
 is one more such function and one more parameter."""
 
+import asyncio
 import re
 
 import pytest
 from playwright.async_api import Page, expect
 
+from app import multimedia, notifications
 from tests.browser.conftest import artifact, seek, sign_in, wait_at, wait_live
 from tests.browser.test_accessibility import assert_no_serious_violations
-from tests.browser.test_live_annotations import annotation, watch_path
+from tests.browser.test_live_annotations import RECORD_STATUS, annotation, wait_reconnected, watch_path
 from tests.browser.test_threads import reply
 from tests.factories import make_annotation, make_user, make_video, unique_username
+from tests.server import AppServer
 
 
 async def open_watch_page(new_page, user, video) -> Page:
@@ -120,3 +123,26 @@ async def test_three_people_a_mention_and_a_reply_reach_two_badges_live_and_each
     await editor_page.get_by_role("button", name="Mark all read").click()
     await expect(badge(editor_page)).to_have_attribute("data-count", "0")
     await expect(badge(owner_page)).to_have_attribute("data-count", "1")  # the owner's is their own
+
+
+async def test_a_page_whose_socket_comes_back_counts_what_it_missed_meanwhile(new_page, clock_url):
+    # A server of its own: the restart below must not cut other tests' sockets.
+    own = await asyncio.to_thread(AppServer({"ANNOTATION_BURST": "1000"}).start)
+    try:
+        author, replier = await make_user(), await make_user()
+        video = await make_video(author, title="Away for a while", url=clock_url)
+        noted = await make_annotation(author, video, body="Check this", at=1_000)
+        page = await new_page(base_url=own.url)
+        await sign_in(page, author.username, next_path=watch_path(video))
+        await wait_live(page)
+        await page.evaluate(RECORD_STATUS)
+        await expect(badge(page)).to_have_attribute("data-count", "0")
+        # Stored without any socket to push it (as while a node is down): the page never hears.
+        reply_view = await multimedia.reply_to_annotation(replier, noted.id, "Done")
+        assert await notifications.notify_change(replier, reply_view, []) == [author.id]
+        await asyncio.to_thread(own.restart)
+        await wait_reconnected(page)
+        await expect(badge(page)).to_have_attribute("data-count", "1")
+        await expect(badge(page)).to_be_visible()
+    finally:
+        await asyncio.to_thread(own.stop)
