@@ -153,6 +153,7 @@ class VideoChannel:
         await self.publish_change(view)
         metrics.CHANGES["edit"].inc()
         await self.send(fragments.edited(view))
+        await self.notify(view, edited=True)
 
     async def delete_annotation(self, frame: dict) -> None:
         """Delete an annotation or reply for its author or the video's owner, for every viewer."""
@@ -280,9 +281,9 @@ class VideoChannel:
                         broadcast.seq, video_id, exc_info=True)
 
     async def notify(self, view: multimedia.AnnotationView | multimedia.ReactionChange,
-                     emoji: str | None = None) -> None:
-        """Notify whoever a stored post or reply concerns (or, given the `emoji` just added, the
-        reacted item's author), and update their badges on every node.
+                     emoji: str | None = None, edited: bool = False) -> None:
+        """Notify whoever a stored post, reply or edit concerns (or, given the `emoji` just
+        added, the reacted item's author), and update their badges on every node.
 
         Called after the author is answered, so notifying never delays them; a failure is
         logged, never shown to them: what they did is stored and everyone sees it.
@@ -290,7 +291,7 @@ class VideoChannel:
         try:
             if emoji is None:
                 mentioned = multimedia.mentioned_user_ids(view)
-                notified = await notifications.notify_change(self.user, view, mentioned)
+                notified = await notifications.notify_change(self.user, view, mentioned, edited)
             else:
                 notified = await notifications.notify_reaction(self.user, view, emoji)
             await badges.push_badges(self.node, notified)

@@ -27,16 +27,28 @@ def _excerpt(view: AnnotationView) -> str:
     return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
 
 
-async def notify_change(actor: User, view: AnnotationView, mentioned_ids: list[int]) -> list[int]:
+async def _mentioned_before(annotation_id: int) -> set[int]:
+    """Who was told already that this annotation or reply mentions them."""
+    rows = await Notification.select(Notification.user).where(
+        Notification.annotation == annotation_id, Notification.kind == "mention")
+    return {row["user"] for row in rows}
+
+
+async def notify_change(actor: User, view: AnnotationView, mentioned_ids: list[int],
+                        edited: bool = False) -> list[int]:
     """Notify those a new annotation or reply concerns: each mentioned user ("mention"), and for
     a reply everyone else in its thread ("reply"); at most one each, never the actor, none of a
-    kind someone turned off. Returns the ids of the users notified."""
+    kind someone turned off. An edit (`edited`) notifies only the people it newly mentions.
+    Returns the ids of the users notified."""
     if view.deleted:
         return []
+    if edited and mentioned_ids:
+        told = await _mentioned_before(view.id)
+        mentioned_ids = [user_id for user_id in mentioned_ids if user_id not in told]
     candidates: dict[int, list[str]] = {}
     for user_id in mentioned_ids:
         candidates.setdefault(user_id, []).append("mention")
-    if view.parent_id is not None:
+    if view.parent_id is not None and not edited:
         for user_id in await multimedia.list_thread_authors(view.parent_id):
             candidates.setdefault(user_id, []).append("reply")
     candidates.pop(actor.id, None)

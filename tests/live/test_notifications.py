@@ -1,7 +1,7 @@
 """The header badge over the socket against a real server: a reply pushes the new unread count
 to the thread's author alone, as the same partial the page renders, on every page they have open."""
 
-from app import notifications
+from app import multimedia, notifications
 from app.live import fragments
 from tests.factories import make_annotation, make_user, make_video
 
@@ -81,3 +81,24 @@ async def test_a_reaction_pushes_the_badge_to_the_author_once_per_group_and_taki
     assert await badges_before(author, "A barrier") == []
     [group] = await notifications.list_notifications(alice)
     assert carol.username in group.headline and await notifications.count_unread(alice) == 1
+
+
+async def test_an_edit_notifies_only_the_people_it_newly_mentions(join):
+    alice, bob, carol = await make_user(), await make_user(), await make_user()
+    video = await make_video(alice)
+    author, on_bob, on_carol = await join(video, alice), await join(video, bob), await join(video, carol)
+    for viewer in (author, on_bob, on_carol):
+        await viewer.joined()
+    await author.post(f"Ask @{bob.username}", at=1000)
+    assert (await on_bob.frames_until(BADGE))[-1] == fragments.notification_count(1)
+    [noted] = await multimedia.list_annotations(video.id)
+
+    await author.edit(noted.id, f"Ask @{bob.username} and @{carol.username}")
+
+    assert (await on_carol.frames_until(BADGE))[-1] == fragments.notification_count(1)
+    await author.edit(noted.id, f"Ask @{carol.username} and @{bob.username} today")
+    await author.post("A barrier", at=9000)
+    for viewer in (on_bob, on_carol):  # each was told once: bob by the post, carol by the first edit
+        assert await badges_before(viewer, "A barrier") == []
+    assert [n.kind for n in await notifications.list_notifications(carol)] == ["mention"]
+    assert await notifications.count_unread(bob) == 1
