@@ -2,11 +2,12 @@
 
 import json
 import logging
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
 
 from app import accounts, multimedia, notifications
 from app.accounts import User
-from app.live import badges, fragments, metrics
+from app.live import badges, fragments, metrics, refusals
 from app.live.feed import Feed
 from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
@@ -17,8 +18,13 @@ from app.settings import Settings
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
 log = logging.getLogger("videologue.live")
-# The reply to a post that reaches the server after its video was deleted.
-VIDEO_GONE = "This video has been deleted, so nothing can be added to it."
+T = TypeVar("T")
+REFUSED = object()  # what VideoChannel.change returns for a change it did not make
+
+
+async def _unsaid() -> None:
+    """The refusal of a resolve that says neither yes nor no."""
+    raise ValidationError({"resolved": "Say whether to resolve or reopen it."})
 
 
 def _flag(value: object) -> bool | None:
@@ -89,108 +95,50 @@ class VideoChannel:
 
     async def new_annotation(self, frame: dict) -> None:
         """Store the viewer's annotation and broadcast it, rendered once, to every viewer."""
-        if not await self.may_act("Sign in to post annotations.",
-                                  "You are posting too fast; wait a second and try again."):
-            return
-        try:
-            if await self.signed_out_since_joining():
-                return
-            view = await multimedia.annotate_video(self.user, self.video_id, frame.get("body"),
-                                                   frame.get("at"), frame.get("until"))
-        except ValidationError as error:
-            return await self.reply_error(" ".join(error.errors.values()))
-        except NotFoundError:
-            return await self.reply_error(VIDEO_GONE)
-        except Exception:
-            log.exception("storing an annotation failed (video %s, user %s)", self.video_id, self.user.id)
-            return await self.reply_error("Your annotation could not be saved. Please try again.", "failed")
-        await self.publish_change(view)
-        metrics.CHANGES["post"].inc()
-        await self.send(fragments.posted())
-        await self.notify(view)
+        view = await self.change(refusals.POST, lambda: multimedia.annotate_video(
+            self.user, self.video_id, frame.get("body"), frame.get("at"), frame.get("until")))
+        if view is not REFUSED:
+            await self.publish_change(view)
+            metrics.CHANGES["post"].inc()
+            await self.send(fragments.posted())
+            await self.notify(view)
 
     async def reply(self, frame: dict) -> None:
         """Store the viewer's reply in an annotation's thread and broadcast it to every viewer."""
-        if not await self.may_act("Sign in to reply.",
-                                  "You are posting too fast; wait a second and try again."):
-            return
-        try:
-            if await self.signed_out_since_joining():
-                return
-            view = await multimedia.reply_to_annotation(self.user, self._id(frame, "parent_id"),
-                                                        frame.get("body"))
-        except ValidationError as error:
-            return await self.reply_error(" ".join(error.errors.values()))
-        except NotFoundError:
-            return await self.reply_error(
-                "That annotation is gone (perhaps it was just deleted), so it cannot be answered.")
-        except Exception:
-            log.exception("storing a reply failed (video %s, user %s)", self.video_id, self.user.id)
-            return await self.reply_error("Your reply could not be saved. Please try again.", "failed")
-        await self.publish_change(view)
-        metrics.CHANGES["reply"].inc()
-        await self.send(fragments.replied(view.parent_id))
-        await self.notify(view)
+        view = await self.change(refusals.REPLY, lambda: multimedia.reply_to_annotation(
+            self.user, self._id(frame, "parent_id"), frame.get("body")))
+        if view is not REFUSED:
+            await self.publish_change(view)
+            metrics.CHANGES["reply"].inc()
+            await self.send(fragments.replied(view.parent_id))
+            await self.notify(view)
 
     async def edit(self, frame: dict) -> None:
         """Replace the text of the viewer's own annotation or reply, for every viewer."""
-        if not await self.may_act("Sign in to edit annotations.",
-                                  "You are going too fast; wait a second and try again."):
-            return
-        try:
-            if await self.signed_out_since_joining():
-                return
-            view = await multimedia.edit_annotation(self.user, self._id(frame, "id"), frame.get("body"))
-        except ValidationError as error:
-            return await self.reply_error(" ".join(error.errors.values()))
-        except NotFoundError:
-            return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
-        except NotAllowedError:
-            return await self.reply_error("Only its author can edit an annotation.")
-        except Exception:
-            log.exception("editing an annotation failed (user %s)", self.user.id)
-            return await self.reply_error("Your edit could not be saved. Please try again.", "failed")
-        await self.publish_change(view)
-        metrics.CHANGES["edit"].inc()
-        await self.send(fragments.edited(view))
-        await self.notify(view, edited=True)
+        view = await self.change(refusals.EDIT, lambda: multimedia.edit_annotation(
+            self.user, self._id(frame, "id"), frame.get("body")))
+        if view is not REFUSED:
+            await self.publish_change(view)
+            metrics.CHANGES["edit"].inc()
+            await self.send(fragments.edited(view))
+            await self.notify(view, edited=True)
 
     async def delete_annotation(self, frame: dict) -> None:
         """Delete an annotation or reply for its author or the video's owner, for every viewer."""
-        if not await self.may_act("Sign in to delete annotations.",
-                                  "You are going too fast; wait a second and try again."):
-            return
-        try:
-            if await self.signed_out_since_joining():
-                return
-            view = await multimedia.delete_annotation(self.user, self._id(frame, "id"))
-        except NotFoundError:
-            return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
-        except NotAllowedError:
-            return await self.reply_error("Only its author or the video's owner can delete an annotation.")
-        except Exception:
-            log.exception("deleting an annotation failed (user %s)", self.user.id)
-            return await self.reply_error("The annotation could not be deleted. Please try again.", "failed")
-        await self.publish_change(view)
-        metrics.CHANGES["delete"].inc()
-        await self.send(fragments.no_error())
+        view = await self.change(refusals.DELETE, lambda: multimedia.delete_annotation(
+            self.user, self._id(frame, "id")))
+        if view is not REFUSED:
+            await self.publish_change(view)
+            metrics.CHANGES["delete"].inc()
+            await self.send(fragments.no_error())
 
     async def react(self, frame: dict) -> None:
-        """Add or take back the viewer's reaction on an annotation or reply, for every viewer."""
-        if not await self.may_act("Sign in to react.", "You are reacting too fast; wait a moment and "
-                                  "try again.", self.node.reaction_limiter):
+        """Add or take back the viewer's reaction on an annotation or reply, for every viewer
+        (nothing to broadcast when a simultaneous toggle from another tab made it moot)."""
+        change = await self.change(refusals.REACT, lambda: multimedia.toggle_reaction(
+            self.user, self._id(frame, "id"), frame.get("emoji")), self.node.reaction_limiter)
+        if change is REFUSED:
             return
-        try:
-            if await self.signed_out_since_joining():
-                return
-            change = await multimedia.toggle_reaction(self.user, self._id(frame, "id"), frame.get("emoji"))
-        except ValidationError as error:
-            return await self.reply_error(" ".join(error.errors.values()))
-        except NotFoundError:
-            return await self.reply_error("That annotation is gone (perhaps it was just deleted).")
-        except Exception:
-            log.exception("storing a reaction failed (user %s)", self.user.id)
-            return await self.reply_error("Your reaction could not be saved. Please try again.", "failed")
         if change is not None:
             await self.publish(change.video_id, Broadcast(REACTION, fragments.reactions(change),
                                                           change.seq - 1, change.seq))
@@ -200,30 +148,39 @@ class VideoChannel:
             await self.notify(change, frame["emoji"])  # one of EMOJI: toggle_reaction checked it
 
     async def resolve(self, frame: dict) -> None:
-        """Mark an annotation resolved, or reopen it, as its author or the video's owner."""
+        """Mark an annotation resolved, or reopen it, as its author or the video's owner
+        (nothing to broadcast when it already was)."""
         resolved = _flag(frame.get("resolved"))
-        if not await self.may_act("Sign in to resolve annotations.",
-                                  "You are going too fast; wait a second and try again."):
+        view = await self.change(refusals.RESOLVE, lambda: multimedia.resolve_annotation(
+            self.user, self._id(frame, "id"), resolved) if resolved is not None else _unsaid())
+        if view is REFUSED:
             return
-        try:
-            if resolved is None:
-                raise ValidationError({"resolved": "Say whether to resolve or reopen it."})
-            if await self.signed_out_since_joining():
-                return
-            view = await multimedia.resolve_annotation(self.user, self._id(frame, "id"), resolved)
-        except ValidationError as error:
-            return await self.reply_error(" ".join(error.errors.values()))
-        except NotFoundError:
-            return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
-        except NotAllowedError:
-            return await self.reply_error("Only its author or the video's owner can resolve an annotation.")
-        except Exception:
-            log.exception("resolving an annotation failed (user %s)", self.user.id)
-            return await self.reply_error("That could not be saved. Please try again.", "failed")
         if view is not None:
             await self.publish_change(view)
             metrics.CHANGES["resolve"].inc()
         await self.send(fragments.no_error())
+
+    async def change(self, says: refusals.Refusals, make: Callable[[], Awaitable[T]],
+                     limiter: RateLimiter | None = None) -> T | object:
+        """Make a change through the context (`make`) for a signed-in viewer within their
+        budget, and return what it returns; or explain to the viewer alone why not, in the
+        event's words (`says`), and return REFUSED."""
+        if not await self.may_act(says.signed_out, says.too_fast, limiter):
+            return REFUSED
+        try:
+            if await self.signed_out_since_joining():
+                return REFUSED
+            return await make()
+        except ValidationError as error:
+            await self.reply_error(" ".join(error.errors.values()))
+        except NotFoundError:
+            await self.reply_error(says.missing)
+        except NotAllowedError:
+            await self.reply_error(says.not_allowed)
+        except Exception:
+            log.exception("%s failed (video %s, user %s)", says.doing, self.video_id, self.user.id)
+            await self.reply_error(says.failed, "failed")
+        return REFUSED
 
     @staticmethod
     def _id(frame: dict, name: str) -> int:

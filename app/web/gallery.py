@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from app import multimedia
 from app.live import fragments
-from app.live.channel import VIDEO_GONE
 from app.live.presence import viewers_panel
+from app.live.refusals import VIDEO_GONE
 from app.templating import render_partial
 from app.validation import ValidationError
 from app.web.pages import page

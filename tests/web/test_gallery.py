@@ -8,7 +8,7 @@ import pytest
 from litestar.testing import TestClient
 
 from app.live import fragments
-from app.live.channel import VIDEO_GONE
+from app.live.refusals import VIDEO_GONE
 from app.main import create_app
 from app.multimedia import AnnotationView
 from app.settings import ROOT, Settings
