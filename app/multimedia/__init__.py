@@ -9,6 +9,7 @@ from app.multimedia.annotations import (
 )
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
+from app.multimedia.search import FILTERS, clean_filter, search_video_annotations
 from app.multimedia.tables import Annotation, Category, Video
 from app.multimedia.threads import (
     AnnotationView,
@@ -44,6 +45,7 @@ from app.multimedia.videos import (
 )
 
 __all__ = [
+    "FILTERS",
     "Annotation",
     "AnnotationView",
     "Category",
@@ -59,6 +61,7 @@ __all__ = [
     "VideoPage",
     "annotate_video",
     "clean_annotation",
+    "clean_filter",
     "count_annotations",
     "create_video",
     "delete_annotation",
@@ -76,6 +79,7 @@ __all__ = [
     "parse_id",
     "parse_video_url",
     "reply_to_annotation",
+    "search_video_annotations",
     "seed_categories",
     "slugify",
     "start_upload",
