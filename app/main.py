@@ -27,6 +27,7 @@ from app.throttle import LocalThrottleStore, RedisThrottleStore
 from app.validation import NotFoundError
 from app.web import (
     HTTP_METRICS,
+    AnnotationFilterController,
     AuthThrottle,
     HomeController,
     ManageVideosController,
@@ -120,9 +121,9 @@ def create_app(settings: Settings | None = None) -> Videologue:
 
     return Videologue(
         route_handlers=[
-            HomeController, WatchController, RegistrationController, SessionController,
-            PasswordController, ManageVideosController, healthz, readyz, MetricsController,
-            media_router(settings.media_dir),
+            HomeController, WatchController, AnnotationFilterController, RegistrationController,
+            SessionController, PasswordController, ManageVideosController, healthz, readyz,
+            MetricsController, media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's
         ],

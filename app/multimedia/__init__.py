@@ -9,7 +9,7 @@ from app.multimedia.annotations import (
 )
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
-from app.multimedia.search import FILTERS, clean_filter, search_video_annotations
+from app.multimedia.search import FILTERS, clean_filter, search_terms, search_video_annotations
 from app.multimedia.tables import Annotation, Category, Video
 from app.multimedia.threads import (
     AnnotationView,
@@ -79,6 +79,7 @@ __all__ = [
     "parse_id",
     "parse_video_url",
     "reply_to_annotation",
+    "search_terms",
     "search_video_annotations",
     "seed_categories",
     "slugify",
