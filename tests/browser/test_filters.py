@@ -1,0 +1,102 @@
+"""Filter and find in Chromium: a search and Mine narrow the list, live changes join or leave it,
+and playback timing still decides when a matching thread shows."""
+
+import re
+
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import seek, sign_in, wait_live
+from tests.browser.test_live_annotations import annotation, assert_no_duplicate_ids, post, watch_path
+from tests.browser.test_threads import edit
+from tests.factories import make_annotation, make_user, make_video
+
+UNMATCHED = "[data-unmatched]"
+
+
+async def search(page: Page, words: str) -> None:
+    """Type words in the list's search box and press Enter."""
+    box = page.get_by_role("searchbox", name="Search annotations by text or author")
+    await box.fill(words)
+    await box.press("Enter")
+
+
+async def wait_matching(page: Page, body: str) -> None:
+    """Wait until the server's latest answer counts this annotation among the matches."""
+    await expect(annotation(page, body)).not_to_have_attribute("data-unmatched", re.compile(".*"))
+
+
+async def test_a_search_and_mine_follow_live_posts_and_edits_and_keep_playback_timing(new_page, clock_url):
+    alice, bob = await make_user(), await make_user()
+    video = await make_video(alice, title="Bridges", url=clock_url)
+    await make_annotation(alice, video, "Bridge at dawn", 1000)
+    await make_annotation(bob, video, "Bridge at noon", 2000)
+    await make_annotation(bob, video, "The river", 3000)
+    page_a, page_b = await new_page(), await new_page()
+    await sign_in(page_a, alice.username, next_path=watch_path(video))
+    await sign_in(page_b, bob.username, next_path=watch_path(video))
+    await wait_live(page_a)
+    await wait_live(page_b)
+    await seek(page_a, 10_000)  # everything so far is due for Alice
+
+    await search(page_a, "bridge")
+    await expect(annotation(page_a, "The river")).to_be_hidden()
+    await expect(annotation(page_a, "Bridge at dawn")).to_be_visible()
+    await expect(annotation(page_a, "Bridge at noon")).to_be_visible()
+    await expect(page_a.locator(".filter-summary")).to_have_text("2 threads match “bridge”.")
+    assert page_a.url.endswith(f"{watch_path(video)}?q=bridge")
+
+    # Bob posts live: what does not match stays out, what matches joins.
+    await post(page_b, "Nothing to see")
+    await post(page_b, "Another bridge")
+    await expect(annotation(page_a, "Another bridge")).to_be_visible()
+    await expect(annotation(page_a, "Nothing to see")).to_be_attached()
+    await expect(annotation(page_a, "Nothing to see")).to_be_hidden()
+
+    # A match ahead of Alice's playhead waits for its moment.
+    await seek(page_b, 30_000)
+    await post(page_b, "A bridge later on")
+    await wait_matching(page_a, "A bridge later on")
+    await expect(annotation(page_a, "A bridge later on")).to_be_hidden()
+    await seek(page_a, 31_000)
+    await expect(annotation(page_a, "A bridge later on")).to_be_visible()
+
+    # An edit that stops matching makes it leave.
+    await edit(page_b, annotation(page_b, "Another bridge"), "Another tunnel")
+    await expect(annotation(page_a, "Another tunnel")).to_be_attached()
+    await expect(annotation(page_a, "Another tunnel")).to_be_hidden()
+
+    # Mine keeps the search: only Alice's bridge, and her own new one joins; Bob's does not.
+    await page_a.get_by_role("link", name="Mine").click()
+    await expect(annotation(page_a, "Bridge at noon")).to_be_hidden()
+    await expect(annotation(page_a, "Bridge at dawn")).to_be_visible()
+    assert page_a.url.endswith(f"{watch_path(video)}?filter=mine&q=bridge")
+    await post(page_b, "Bob's bridge again")
+    await post(page_a, "My second bridge")
+    await expect(annotation(page_a, "My second bridge")).to_be_visible()
+    await expect(annotation(page_a, "Bob's bridge again")).to_be_attached()
+    await expect(annotation(page_a, "Bob's bridge again")).to_be_hidden()
+    await assert_no_duplicate_ids(page_a)
+
+    # All keeps the search; an empty search then shows every thread that playback has reached.
+    await page_a.get_by_role("link", name="All").click()
+    await expect(annotation(page_a, "Bridge at noon")).to_be_visible()
+    await expect(annotation(page_a, "The river")).to_be_hidden()
+    await search(page_a, "")
+    await expect(annotation(page_a, "The river")).to_be_visible()
+    await expect(annotation(page_a, "Another tunnel")).to_be_visible()
+    await expect(page_a.locator(f"#annotations > li{UNMATCHED}")).to_have_count(0)
+
+
+async def test_a_filtered_address_opens_filtered_and_still_holds_every_thread(new_page, clock_url):
+    alice = await make_user()
+    video = await make_video(alice, title="Opened filtered", url=clock_url)
+    await make_annotation(alice, video, "A lighthouse", 1000)
+    await make_annotation(alice, video, "A harbour", 2000)
+    page = await new_page()
+    await page.goto(f"{watch_path(video)}?q=lighthouse")
+    await wait_live(page)
+    await seek(page, 5_000)
+    await expect(annotation(page, "A lighthouse")).to_be_visible()
+    await expect(annotation(page, "A harbour")).to_be_attached()
+    await expect(annotation(page, "A harbour")).to_be_hidden()
+    await expect(page.get_by_role("searchbox")).to_have_value("lighthouse")
