@@ -485,13 +485,15 @@
   // stays in the list, so the socket's replays and morphs always find theirs; the others are
   // marked data-unmatched, which CSS hides, and playback's own `hidden` is left alone, so a
   // match still waits for its moment. A thread that arrives stays marked until an answer lists
-  // it, and each live change (the page's cursor moved) asks again, debounced. ----
+  // it, and a live change (the page's cursor moved since the last question) asks again,
+  // debounced; never over the viewer's own question in flight (its form values would undo it),
+  // but once that is answered. ----
   function annotationFilter(list, changed) {
     const form = document.getElementById("annotation-filter");
     const state = () => document.getElementById("annotation-matches");
     const active = () => Boolean(state()?.hasAttribute("data-active"));
     const cursor = () => document.getElementById("live-cursor")?.dataset.seq;
-    let asked = cursor(), timer = null;
+    let asked = cursor(), timer = null, pending = false;
     const apply = () => {
       const ids = active() ? new Set(state().dataset.ids.trim().split(/\s+/)) : null;
       let marked = false;
@@ -502,11 +504,16 @@
       if (marked) changed();
     };
     const refresh = () => {
-      if (!form || !active() || cursor() === asked) return;
+      if (!form || pending || !active() || cursor() === asked) return;
       clearTimeout(timer);
-      timer = setTimeout(() => { asked = cursor(); htmx.trigger(form, "videologue-refilter"); }, 150);
+      timer = setTimeout(() => { if (!pending) htmx.trigger(form, "videologue-refilter"); }, 150);
     };
-    if (form) new MutationObserver(apply).observe(form, { childList: true });
+    const answered = () => { pending = false; refresh(); };
+    if (form) {
+      form.addEventListener("htmx:before:request", () => { pending = true; asked = cursor(); });
+      form.addEventListener("htmx:finally:request", answered); // a link's is gone by then: below
+      new MutationObserver(() => { apply(); answered(); }).observe(form, { childList: true });
+    }
     return { apply, refresh };
   }
 
