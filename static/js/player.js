@@ -485,9 +485,9 @@
   // stays in the list, so the socket's replays and morphs always find theirs; the others are
   // marked data-unmatched, which CSS hides, and playback's own `hidden` is left alone, so a
   // match still waits for its moment. A thread that arrives stays marked until an answer lists
-  // it, and a live change (the page's cursor moved since the last question) asks again,
-  // debounced; never over the viewer's own question in flight (its form values would undo it),
-  // but once that is answered. ----
+  // it, and a live change (the page's cursor moved since the last question) asks again, soon;
+  // never over the viewer's own question in flight (its form values would undo it), but once
+  // that is answered. ----
   function annotationFilter(list, changed) {
     const form = document.getElementById("annotation-filter");
     const state = () => document.getElementById("annotation-matches");
@@ -504,9 +504,13 @@
       if (marked) changed();
     };
     const refresh = () => {
-      if (!form || pending || !active() || cursor() === asked) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => { if (!pending) htmx.trigger(form, "videologue-refilter"); }, 150);
+      // At most one question per quarter second however fast changes come: changes meanwhile
+      // are answered by it, since it is asked after them.
+      if (!form || pending || timer || !active() || cursor() === asked) return;
+      timer = setTimeout(() => {
+        timer = null;
+        if (!pending) htmx.trigger(form, "videologue-refilter");
+      }, 250);
     };
     const answered = () => { pending = false; refresh(); };
     if (form) {
