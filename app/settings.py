@@ -38,6 +38,9 @@ class Settings:
     token_max_age: int = 14 * 24 * 3600
     annotation_burst: int = 5
     annotation_per_second: float = 1.0
+    reaction_burst: int = 20
+    reaction_per_second: float = 5.0
+    reaction_window: float = 0.25
     live_backlog: int = 256
     live_max_frame: int = 16 * 1024
     replay_batch: int = 200
@@ -82,6 +85,9 @@ class Settings:
             annotation_per_second=float(
                 env.get("ANNOTATION_PER_SECOND", defaults.annotation_per_second)
             ),
+            reaction_burst=int(env.get("REACTION_BURST", defaults.reaction_burst)),
+            reaction_per_second=float(env.get("REACTION_PER_SECOND", defaults.reaction_per_second)),
+            reaction_window=int(env.get("LIVE_REACTION_WINDOW_MS", 250)) / 1000,
             live_backlog=int(env.get("LIVE_BACKLOG", defaults.live_backlog)),
             presence_ttl=float(env.get("PRESENCE_TTL", defaults.presence_ttl)),
             presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),

@@ -3,6 +3,7 @@
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
+from app.multimedia.reactions import EMOJI, reaction_counts
 from app.settings import ROOT
 
 
@@ -23,6 +24,8 @@ def seconds(millis: int) -> str:
 def _configure(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["timecode"] = timecode
     engine.engine.filters["seconds"] = seconds
+    engine.engine.filters["reaction_counts"] = reaction_counts
+    engine.engine.globals["reaction_emoji"] = EMOJI
 
 
 TEMPLATE_CONFIG = TemplateConfig(

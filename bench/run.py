@@ -13,7 +13,7 @@ from pathlib import Path
 
 import uvloop
 
-from bench import broadcast, capacity
+from bench import broadcast, capacity, reactions
 from bench.profile import summarize
 from bench.report import code_digest, machine, markdown, write_json
 from bench.seed import seed_database
@@ -40,10 +40,15 @@ class Sizes:
     writer_posts: int = 200
     write_viewers: int = 100
     sign_ins_per_second: float = 5
+    reactors: int = 20
+    reaction_viewers: int = 1000
+    reaction_rate: float = 100
+    reaction_seconds: float = 10
 
 
 QUICK = Sizes(viewers=100, posts=20, seconds=3, idle_viewers=1000, hold=5, history=1000, joins=3,
-              writers=3, writer_posts=20, write_viewers=20)
+              writers=3, writer_posts=20, write_viewers=20, reactors=5, reaction_viewers=100,
+              reaction_rate=50, reaction_seconds=3)
 
 # name -> (deflate variants to run, the load for one server)
 SCENARIOS = {
@@ -57,7 +62,11 @@ SCENARIOS = {
     # The baseline has no HTTP side: in scenario 6 it carries the posting load alone.
     "signin": ((False,), lambda s, seed, z: broadcast.steady(
         s, seed, z.viewers, z.rate, z.seconds, z.sign_ins_per_second if s.kind == "app" else 0)),
+    "reactions": ((False,), lambda s, seed, z: reactions.reaction_storm(
+        s, seed, z.reaction_viewers, z.reaction_rate, z.reaction_seconds)),
 }
+# The baseline has no reactions: scenario 7 runs against the app alone.
+APP_ONLY = {"reactions"}
 
 
 async def run_scenario(name: str, sizes: Sizes, seed, secret: str, workdir: Path, stamp: str,
@@ -66,7 +75,7 @@ async def run_scenario(name: str, sizes: Sizes, seed, secret: str, workdir: Path
     variants, load = SCENARIOS[name]
     runs = {}
     for deflate in variants if deflate_variants else (False,):
-        for kind in ("baseline", "app"):
+        for kind in ("app",) if name in APP_ONLY else ("baseline", "app"):
             label = kind + (" (deflate)" if deflate else "")
             server = Server(kind, seed.path, workdir / f"{name}-{label}", secret, deflate).start()
             print(f"{name}: {label} on port {server.port}…", file=sys.stderr, flush=True)
@@ -103,8 +112,8 @@ async def main(names: list[str], sizes: Sizes, out: Path | None, deflate_variant
     workdir = Path(tempfile.mkdtemp(prefix="videologue-bench-"))
     secret = secrets.token_hex(32)
     seed_dir = workdir / "seed"
-    seed = seed_database(seed_dir, production_env(seed_dir, secret), max(sizes.writers, 1),
-                         sizes.history)
+    seed = seed_database(seed_dir, production_env(seed_dir, secret),
+                         max(sizes.writers, sizes.reactors, 1), sizes.history)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     record = {"machine": machine(), "code": code_digest(), "sizes": asdict(sizes), "results": {},
               "checks": {}, "profile": None}

@@ -55,9 +55,10 @@ def production_env(directory: Path, secret: str) -> dict[str, str]:
     return {**env, "APP_ENV": "production", "SECRET_KEY": secret,
             "SQLITE_PATH": str(directory / "videologue.sqlite"),
             "MEDIA_DIR": str(directory / "media"), "SESSION_DIR": str(directory / "sessions"),
-            # Production settings but for the posting rate limit, which would throttle the
-            # benchmark's posters; the live backlog keeps its production default.
-            "ANNOTATION_BURST": UNLIMITED, "ANNOTATION_PER_SECOND": UNLIMITED}
+            # Production settings but for the posting and reaction rate limits, which would
+            # throttle the benchmark's posters; the live backlog keeps its production default.
+            "ANNOTATION_BURST": UNLIMITED, "ANNOTATION_PER_SECOND": UNLIMITED,
+            "REACTION_BURST": UNLIMITED, "REACTION_PER_SECOND": UNLIMITED}
 
 
 class Server:

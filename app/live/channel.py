@@ -12,7 +12,7 @@ from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
 from app.live.ratelimit import RateLimiter
 from app.live.transport.outbox import Outbox
-from app.live.wire import CHANGE, SIGNED_OUT, Broadcast, user_topic, video_topic
+from app.live.wire import CHANGE, REACTION, SIGNED_OUT, Broadcast, user_topic, video_topic
 from app.settings import Settings
 from app.validation import NotAllowedError, NotFoundError, ValidationError
 
@@ -21,11 +21,22 @@ log = logging.getLogger("videologue.live")
 VIDEO_GONE = "This video has been deleted, so nothing can be added to it."
 
 
+def _flag(value: object) -> bool | None:
+    """A yes/no a frame gives as JSON or as a form field ("1"/"0", "true"/"false"); None if neither."""
+    if isinstance(value, bool):
+        return value
+    return _FLAGS.get(value) if isinstance(value, str) else None
+
+
+_FLAGS = {"1": True, "true": True, "0": False, "false": False}
+
+
 class Node(PubSub, Protocol):
     """What a channel needs from its node's live service."""
 
     settings: Settings
     rate_limiter: RateLimiter
+    reaction_limiter: RateLimiter
     presence: Presence
 
     def connection_id(self) -> str:
@@ -37,7 +48,7 @@ class VideoChannel:
 
     # Event name in the frame -> the method handling it (Phoenix's handle_in clauses).
     EVENTS = {"new_annotation": "new_annotation", "reply": "reply", "edit": "edit",
-              "delete_annotation": "delete_annotation"}
+              "delete_annotation": "delete_annotation", "react": "react", "resolve": "resolve"}
 
     __slots__ = ("node", "video_id", "user", "outbox", "topic", "feed", "connection_id", "tracked")
 
@@ -161,18 +172,66 @@ class VideoChannel:
         metrics.CHANGES["delete"].inc()
         await self.send(fragments.no_error())
 
+    async def react(self, frame: dict) -> None:
+        """Add or take back the viewer's reaction on an annotation or reply, for every viewer."""
+        if not await self.may_act("Sign in to react.", "You are reacting too fast; wait a moment and "
+                                  "try again.", self.node.reaction_limiter):
+            return
+        try:
+            if await self.signed_out_since_joining():
+                return
+            change = await multimedia.toggle_reaction(self.user, self._id(frame, "id"), frame.get("emoji"))
+        except ValidationError as error:
+            return await self.reply_error(" ".join(error.errors.values()))
+        except NotFoundError:
+            return await self.reply_error("That annotation is gone (perhaps it was just deleted).")
+        except Exception:
+            log.exception("storing a reaction failed (user %s)", self.user.id)
+            return await self.reply_error("Your reaction could not be saved. Please try again.", "failed")
+        if change is not None:
+            await self.publish(change.video_id, Broadcast(REACTION, fragments.reactions(change),
+                                                          change.seq - 1, change.seq))
+            metrics.CHANGES["react"].inc()
+        await self.send(fragments.no_error())
+
+    async def resolve(self, frame: dict) -> None:
+        """Mark an annotation resolved, or reopen it, as its author or the video's owner."""
+        resolved = _flag(frame.get("resolved"))
+        if not await self.may_act("Sign in to resolve annotations.",
+                                  "You are going too fast; wait a second and try again."):
+            return
+        try:
+            if resolved is None:
+                raise ValidationError({"resolved": "Say whether to resolve or reopen it."})
+            if await self.signed_out_since_joining():
+                return
+            view = await multimedia.resolve_annotation(self.user, self._id(frame, "id"), resolved)
+        except ValidationError as error:
+            return await self.reply_error(" ".join(error.errors.values()))
+        except NotFoundError:
+            return await self.reply_error("That annotation does not exist (perhaps it was just deleted).")
+        except NotAllowedError:
+            return await self.reply_error("Only its author or the video's owner can resolve an annotation.")
+        except Exception:
+            log.exception("resolving an annotation failed (user %s)", self.user.id)
+            return await self.reply_error("That could not be saved. Please try again.", "failed")
+        if view is not None:
+            await self.publish_change(view)
+            metrics.CHANGES["resolve"].inc()
+        await self.send(fragments.no_error())
+
     @staticmethod
     def _id(frame: dict, name: str) -> int:
         """The id a frame names (0, which matches nothing, when it is not one)."""
         return multimedia.parse_id(str(frame.get(name))) or 0
 
-    async def may_act(self, signed_out: str, too_fast: str) -> bool:
-        """True when the viewer is signed in and within their rate limit; otherwise tell them
-        why not (`signed_out` or `too_fast`) and return False."""
+    async def may_act(self, signed_out: str, too_fast: str, limiter: RateLimiter | None = None) -> bool:
+        """True when the viewer is signed in and within their rate limit (posting's, unless
+        `limiter` names another budget); otherwise tell them why not and return False."""
         if self.user is None:
             await self.reply_error(signed_out, "signed_out")
             return False
-        if not await self.node.rate_limiter.allow(self.user.id):
+        if not await (limiter or self.node.rate_limiter).allow(self.user.id):
             metrics.RATE_LIMITED.inc()
             await self.send(fragments.live_error(too_fast))  # counted as rate-limited, not refused
             return False
@@ -205,12 +264,16 @@ class VideoChannel:
         "failed" would only do it twice, and every node reads a change it missed from the
         database when the next one arrives or the pub/sub connection comes back (sequencer).
         """
-        broadcast = Broadcast(CHANGE, fragments.change(view), view.seq - 1, view.seq)
+        await self.publish(view.video_id, Broadcast(CHANGE, fragments.change(view), view.seq - 1,
+                                                    view.seq))
+
+    async def publish(self, video_id: int, broadcast: Broadcast) -> None:
+        """Publish a stored change's broadcast to the video's topic (see publish_change)."""
         try:
-            await self.node.publish(video_topic(view.video_id), broadcast)
+            await self.node.publish(video_topic(video_id), broadcast)
         except Exception:
             log.warning("broadcasting change %s of video %s failed; viewers will catch up",
-                        view.seq, view.video_id, exc_info=True)
+                        broadcast.seq, video_id, exc_info=True)
 
     async def send(self, text: str) -> None:
         """Send a fragment to this viewer alone, in order with what they are already owed."""

@@ -7,7 +7,7 @@ now current to, which the page sends back when it reconnects.
 from collections.abc import Iterable
 
 from app.live.wire import partial
-from app.multimedia import AnnotationView, ChangePage
+from app.multimedia import AnnotationView, ChangePage, ReactionChange
 from app.templating import render_partial
 
 
@@ -52,6 +52,14 @@ def edit_slot(item: AnnotationView) -> str:
     if item.parent_id is None:
         return in_thread(item.id, ".note > .edit-slot")
     return f"#reply-{int(item.id)} > .edit-slot"
+
+
+def reactions(change: ReactionChange) -> str:
+    """An item's reaction counts after a toggle, replaced in place (without the page's cursor:
+    the coalescer adds it once it has merged a burst)."""
+    slot = (in_thread(change.id, ".note > .reactions") if change.parent_id is None
+            else f"#reply-{int(change.id)} > .reactions")
+    return partial(slot, "innerHTML", render_partial("watch/_reactions.html", reactions=change.reactions))
 
 
 def _reply_count(reply: AnnotationView) -> str:

@@ -24,7 +24,8 @@ REPLAY_PAGES = Counter("videologue_live_replay_pages",
                        "Replay frames sent to joining viewers, each up to REPLAY_BATCH changes.")
 _CHANGES = Counter("videologue_live_changes",
                    "Changes viewers made through their sockets, stored and broadcast.", ["event"])
-CHANGES = {event: _CHANGES.labels(event) for event in ("post", "reply", "edit", "delete")}
+CHANGES = {event: _CHANGES.labels(event)
+           for event in ("post", "reply", "edit", "delete", "react", "resolve")}
 _DELIVERIES = Counter("videologue_live_deliveries",
                       "Broadcast frames handed to this process's viewers (one per viewer each).",
                       ["kind"])

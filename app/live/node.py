@@ -29,7 +29,8 @@ class LiveService:
         # Workers of one `python -m app --workers N` share NODE_ID; the pid keeps their entries apart.
         self.node_id = f"{settings.node_id}.{os.getpid()}"
         self.hub = Hub()
-        self.sequencer = Sequencer(self.hub, settings.replay_batch, settings.live_backlog)
+        self.sequencer = Sequencer(self.hub, settings.replay_batch, settings.live_backlog,
+                                   settings.reaction_window)
         self.redis = connect_redis(settings.redis_url) if settings.redis_url else None
         # Pub/sub gets a client that does not retry by itself: a dropped subscription must reach
         # the relay, which resubscribes and has every viewer catch up on what it missed.
@@ -37,13 +38,10 @@ class LiveService:
         self.relay = Relay(self._make_backend, self.sequencer.deliver, self.resync)
         # Publishing is the relay's own (PubSub.publish): a broadcast makes no stop here.
         self.publish = self.relay.publish
-        self.rate_limiter: RateLimiter
-        if self.redis is not None:
-            self.rate_limiter = RedisRateLimiter(
-                self.redis, settings.annotation_burst, settings.annotation_per_second)
-        else:
-            self.rate_limiter = LocalRateLimiter(
-                settings.annotation_burst, settings.annotation_per_second)
+        self.rate_limiter = self._limiter(settings.annotation_burst, settings.annotation_per_second,
+                                          "posts")
+        self.reaction_limiter = self._limiter(settings.reaction_burst, settings.reaction_per_second,
+                                              "reactions")
         if self.redis is not None:
             backend = RedisPresenceBackend(self.redis, self.node_id, settings.presence_ttl)
         else:
@@ -53,6 +51,12 @@ class LiveService:
         metrics.observe_presence(self.presence)
         self._subscribing: dict[str, asyncio.Task] = {}
         self._connections = itertools.count(1)
+
+    def _limiter(self, burst: int, per_second: float, budget: str) -> RateLimiter:
+        """A per-user budget shared by every node through Redis, or kept in this process."""
+        if self.redis is not None:
+            return RedisRateLimiter(self.redis, burst, per_second, budget)
+        return LocalRateLimiter(burst, per_second)
 
     def connection_id(self) -> str:
         """A new id for a connection, unique across nodes."""

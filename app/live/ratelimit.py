@@ -58,15 +58,15 @@ class RedisRateLimiter:
     While Redis is unreachable the limit holds per node instead, so posting keeps working.
     """
 
-    def __init__(self, redis: Redis, burst: int, per_second: float) -> None:
-        self._burst, self._rate = burst, per_second
+    def __init__(self, redis: Redis, burst: int, per_second: float, budget: str = "posts") -> None:
+        self._burst, self._rate, self._budget = burst, per_second, budget
         self._take = redis.register_script(_TAKE)
         self._fallback = LocalRateLimiter(burst, per_second)
 
     async def allow(self, user_id: int) -> bool:
         """Take a token from the user's shared bucket, if there is one."""
         try:
-            taken = await self._take(keys=[rate_key(user_id)],
+            taken = await self._take(keys=[rate_key(user_id, self._budget)],
                                      args=[self._burst, self._rate, time.time()])
         except (RedisError, OSError):
             log.warning("rate limit store unreachable; limiting on this node alone")

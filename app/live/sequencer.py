@@ -5,7 +5,8 @@ change arrives before the one it follows (two nodes published in the other order
 it follows never arrives (a pub/sub outage), the database already holds both: the node reads
 every change after the last one it handed over, renders each page once for all its viewers,
 and carries on. A viewer's page therefore holds every change up to its cursor, and nothing
-above it — which is what makes a reconnect from the cursor exact.
+above it — which is what makes a reconnect from the cursor exact. Reactions are changes too;
+the coalescer merges their bursts on the way to the hub.
 """
 
 import asyncio
@@ -14,9 +15,12 @@ from dataclasses import dataclass, field
 
 from app import multimedia
 from app.live import fragments
+from app.live.coalescer import Coalescer
 from app.live.feed import pages
 from app.live.pubsub.hub import Hub
-from app.live.wire import CHANGE, Broadcast
+from app.live.wire import CHANGE, REACTION, Broadcast
+
+_ORDERED = (CHANGE, REACTION)
 
 log = logging.getLogger("videologue.live")
 
@@ -35,8 +39,9 @@ class _Topic:
 class Sequencer:
     """Orders this node's video-topic changes before the hub fans them out."""
 
-    def __init__(self, hub: Hub, batch: int, limit: int) -> None:
+    def __init__(self, hub: Hub, batch: int, limit: int, reaction_window: float) -> None:
         self._hub, self._batch, self._limit = hub, batch, limit
+        self._out = Coalescer(hub, reaction_window)
         self._topics: dict[str, _Topic] = {}
 
     async def track(self, topic: str, video_id: int) -> None:
@@ -52,6 +57,7 @@ class Sequencer:
         state = self._topics.pop(topic, None)
         if state is not None and state.filling is not None:
             state.filling.cancel()
+        self._out.forget(topic)
 
     def catch_up(self) -> None:
         """After a pub/sub outage, read what every topic missed from the database."""
@@ -66,7 +72,7 @@ class Sequencer:
 
     def deliver(self, topic: str, broadcast: Broadcast) -> None:
         """Hand a broadcast to the topic's local members, changes in order and once each."""
-        state = self._topics.get(topic) if broadcast.kind == CHANGE else None
+        state = self._topics.get(topic) if broadcast.kind in _ORDERED else None
         if state is None:
             self._hub.deliver(topic, broadcast)
         elif state.seen is None or state.filling is not None:
@@ -78,7 +84,7 @@ class Sequencer:
         if broadcast.seq <= state.seen:
             return  # a repeat, or read from the database already
         if broadcast.after == state.seen:
-            self._hub.deliver(topic, broadcast)
+            self._out.hand_over(topic, broadcast)
             state.seen = broadcast.seq
             self._release(topic, state)
         else:
@@ -97,7 +103,7 @@ class Sequencer:
         a read, only if more was dropped meanwhile: the next arrival reads for a gap again)."""
         while state.seen in state.held:
             broadcast = state.held.pop(state.seen)
-            self._hub.deliver(topic, broadcast)
+            self._out.hand_over(topic, broadcast)
             state.seen = broadcast.seq
         for after in [after for after, held in state.held.items() if held.seq <= state.seen]:
             del state.held[after]
@@ -114,8 +120,8 @@ class Sequencer:
     async def _read_missed(self, topic: str, state: _Topic) -> None:
         try:
             async for page, after in pages(state.video_id, state.seen, self._batch):
-                self._hub.deliver(topic, Broadcast(CHANGE, fragments.changes(page, after), after,
-                                                   page.last_seq))
+                self._out.hand_over(topic, Broadcast(CHANGE, fragments.changes(page, after), after,
+                                                     page.last_seq))
                 state.seen = page.last_seq
         except Exception:
             # What is still missing stays held: the next change that arrives reads it again.

@@ -46,9 +46,11 @@ def presence_nodes_key(topic: str) -> str:
     return f"{REDIS_PREFIX}:presence-nodes:{topic}"
 
 
-def rate_key(user_id: int) -> str:
-    """The Redis hash holding one user's posting bucket."""
-    return f"{REDIS_PREFIX}:rate:{user_id}"
+def rate_key(user_id: int, budget: str = "posts") -> str:
+    """The Redis hash holding one user's bucket for a budget: "posts" (posts, replies, edits,
+    deletions and resolving) or "reactions"."""
+    suffix = "" if budget == "posts" else f":{budget}"  # posts keep the key they always had
+    return f"{REDIS_PREFIX}:rate:{user_id}{suffix}"
 
 
 class Close(NamedTuple):
@@ -79,6 +81,9 @@ def partial(target: str, swap: str, html: str = "") -> str:
 
 # What a broadcast is about.
 CHANGE = "change"  # the video's changes after number `after` up to `seq`, as fragments to swap in
+# One item's new reaction counts, numbered like a change (`seq`, following `after`), without
+# the cursor: the coalescer merges a burst of them into one CHANGE (app/live/coalescer.py).
+REACTION = "reaction"
 PRESENCE = "presence"  # a new viewers panel, rendered on this node for its own viewers
 PRESENCE_CHANGED = "presence_changed"  # someone joined or left: each node re-reads the entries
 CLOSE = "close"  # close every socket on the topic with `close`

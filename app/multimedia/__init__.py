@@ -9,6 +9,9 @@ from app.multimedia.annotations import (
 )
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
+from app.multimedia.reactions import EMOJI as REACTION_EMOJI
+from app.multimedia.reactions import ReactionChange, ReactionCount, reaction_counts, toggle_reaction
+from app.multimedia.resolving import resolve_annotation
 from app.multimedia.search import FILTERS, clean_filter, search_terms, search_video_annotations
 from app.multimedia.tables import Annotation, Category, Video
 from app.multimedia.threads import (
@@ -54,6 +57,9 @@ __all__ = [
     "PartialUpload",
     "PlayerSource",
     "QuotaExceeded",
+    "REACTION_EMOJI",
+    "ReactionChange",
+    "ReactionCount",
     "UploadPolicy",
     "UploadRefused",
     "UploadTooLarge",
@@ -78,12 +84,15 @@ __all__ = [
     "list_videos",
     "parse_id",
     "parse_video_url",
+    "reaction_counts",
     "reply_to_annotation",
+    "resolve_annotation",
     "search_terms",
     "search_video_annotations",
     "seed_categories",
     "slugify",
     "start_upload",
+    "toggle_reaction",
     "stored_upload_bytes",
     "update_video",
     "upload_space_left",

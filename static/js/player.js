@@ -521,6 +521,68 @@
     return { apply, refresh };
   }
 
+  // ---- reactions and resolving: items carry buttons, not forms; one hidden form each
+  // (#react-form, #resolve-form) is filled in with the item and submitted over the socket.
+  function reactionsAndResolving(live, list) {
+    const reactForm = live.querySelector("[data-react-form]");
+    const picker = live.querySelector("[data-react-picker]");
+    const resolveForm = live.querySelector("[data-resolve-form]");
+    let opener = null;
+    const closePicker = (refocus) => {
+      if (!picker || picker.hidden) return;
+      picker.hidden = true;
+      if (refocus && opener?.isConnected) opener.focus();
+      opener = null;
+    };
+    const openPicker = (button) => {
+      reactForm.querySelector("[data-item-id]").value = button.closest("[data-id]").dataset.id;
+      const box = button.getBoundingClientRect();
+      picker.style.left = `${Math.max(4, Math.min(box.left, window.innerWidth - 240))}px`;
+      picker.style.top = `${box.bottom + 4}px`;
+      picker.hidden = false;
+      opener = button;
+      picker.querySelector("button").focus();
+    };
+    const toggle = (item, emoji) => {
+      reactForm.querySelector("[data-item-id]").value = item.dataset.id;
+      const choice = [...picker.querySelectorAll("button")].find((b) => b.value === emoji);
+      if (choice) reactForm.requestSubmit(choice);
+    };
+    list.addEventListener("click", (event) => {
+      const count = event.target.closest(".reaction"), react = event.target.closest("[data-react]");
+      const resolve = event.target.closest("[data-resolve]");
+      if (count && reactForm && live.dataset.viewerId) {
+        toggle(count.closest("[data-id]"), count.dataset.emoji);
+      } else if (react && picker) {
+        if (picker.hidden || opener !== react) openPicker(react); else closePicker(true);
+      } else if (resolve && resolveForm) {
+        const item = resolve.closest("[data-id]");
+        resolveForm.querySelector("[data-item-id]").value = item.dataset.id;
+        resolveForm.querySelector("[data-resolved-value]").value = "resolved" in item.dataset ? "0" : "1";
+        resolveForm.requestSubmit();
+      }
+    });
+    if (!picker) return;
+    // A chosen reaction is sent by the form's own submit (hx-ws:send); then the picker closes.
+    picker.addEventListener("click", (event) => {
+      if (event.target.closest("button")) setTimeout(() => closePicker(true));
+    });
+    picker.addEventListener("keydown", (event) => {
+      const buttons = [...picker.querySelectorAll("button")], at = buttons.indexOf(document.activeElement);
+      if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); closePicker(true); }
+      if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+        event.preventDefault();
+        buttons[(at + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length].focus();
+      }
+    });
+    document.addEventListener("click", (event) => {
+      if (!picker.hidden && !picker.contains(event.target) && !event.target.closest("[data-react]")) {
+        closePicker(false);
+      }
+    });
+    window.addEventListener("scroll", () => closePicker(false), { passive: true, capture: true });
+  }
+
   function watchPage(live) {
     const player = createPlayer();
     const list = document.getElementById("annotations");
@@ -536,6 +598,7 @@
     const typing = typingPause(live, player, now);
     const range = stretch(form, typing, now, say, () => reveal());
     const threads = threadForms(list);
+    reactionsAndResolving(live, list);
     const seek = (ms) => { if (player) { player.seekTo(ms); reveal(); } };
     const markers = strip ? timeline(strip, list, seek) : null;
     const filter = annotationFilter(list, () => { if (markers) markers.sync(); reveal(); });
@@ -747,14 +810,22 @@
   // this page shows Reply to a signed-in viewer, Edit to the item's author, Delete to its author
   // and the video's owner. Fragments are the same bytes for every viewer, so each page decides
   // for itself; the server refuses anyone else whatever the page shows.
+  // React goes to signed-in viewers and Resolve to the author and the owner, like Delete; a
+  // reaction count is pressed when `data-by` lists this viewer, and read-only when signed out.
+  const within = (root, selector) => [...(root.matches(selector) ? [root] : []), ...root.querySelectorAll(selector)];
   function showActions(root) {
     if (!(root instanceof Element)) return;
-    for (const control of root.querySelectorAll("[data-reply], [data-edit], [data-delete]")) {
+    for (const control of within(root, "[data-reply], [data-edit], [data-delete], [data-react], [data-resolve]")) {
       const live = control.closest("[data-live]"), item = control.closest("[data-user-id]");
       const viewer = live?.dataset.viewerId, mine = Boolean(viewer) && viewer === item?.dataset.userId;
-      const allowed = "reply" in control.dataset ? Boolean(viewer)
+      const allowed = "reply" in control.dataset || "react" in control.dataset ? Boolean(viewer)
         : "edit" in control.dataset ? mine : mine || (Boolean(viewer) && viewer === live.dataset.ownerId);
       control.hidden = !allowed;
+    }
+    for (const count of within(root, ".reaction")) {
+      const viewer = count.closest("[data-live]")?.dataset.viewerId;
+      count.setAttribute("aria-pressed", String(Boolean(viewer) && count.dataset.by.includes(` ${viewer} `)));
+      if (viewer) count.removeAttribute("aria-disabled"); else count.setAttribute("aria-disabled", "true");
     }
   }
   document.addEventListener("htmx:after:process", (event) => showActions(event.target));

@@ -11,6 +11,7 @@ from bench.audience import socket_url
 from bench.broadcast import fanout
 from bench.clients import Joiner
 from bench.connect import close_all, open_all
+from bench.reactions import reaction_storm
 from bench.seed import seed_database
 from bench.servers import Server, production_env
 
@@ -65,3 +66,15 @@ async def test_the_baseline_sends_the_same_fragment_as_the_app(runs):
 def test_the_servers_full_garbage_collections_are_counted(runs):
     # The app's production startup runs one before it freezes what it loaded.
     assert runs["app"][0]["full_collections"]["count"] >= 1
+
+
+async def test_a_small_reaction_storm_ends_exact_on_every_viewer(seed, tmp_path_factory):
+    server = Server("app", seed.path, tmp_path_factory.mktemp("reactions"), SECRET).start()
+    try:
+        figures = await reaction_storm(server, seed, viewers=VIEWERS, rate=50, seconds=0.6)
+    finally:
+        server.stop()
+    assert (figures["reactions"], figures["annotations"]) == (30, 10)
+    assert figures["viewers_exact"] == VIEWERS
+    assert figures["not_shown"] == 0
+    assert figures["update_frames"] >= VIEWERS  # every viewer got at least one update

@@ -81,3 +81,19 @@ async def test_a_node_killed_mid_thread_loses_nothing_for_the_pages_that_were_on
         assert annotation_ids(await resumed.frames_before("A barrier")) == []
     finally:
         await asyncio.to_thread(cluster.a.start)
+
+
+async def test_reactions_and_resolving_on_one_node_reach_viewers_on_the_other(alice_and_bob, cluster, sockets):
+    alice, bob, video = alice_and_bob
+    author = await sockets(await alice.socket_url(cluster.a, video))
+    on_b = await sockets(await bob.socket_url(cluster.b, video))
+    await on_b.joined()
+    await author.post("React to me", at=1000)
+    [annotation_id] = annotation_ids(await on_b.frames_until("React to me"))
+    await on_b.send("react", id=str(annotation_id), emoji="😂")
+    frame = (await author.frames_until(f"#annotation-{annotation_id} > .note > .reactions"))[-1]
+    assert 'data-emoji="😂" data-count="1"' in frame
+    await author.send("resolve", id=str(annotation_id), resolved="1")
+    frame = (await on_b.frames_until("Resolved by"))[-1]
+    assert 'data-resolved="alice' in frame
+    assert cursor_after([frame]) == 3  # the post, the reaction and the resolve, in order

@@ -3,42 +3,14 @@ ever sees a change before one with a lower number (a page asking for the changes
 cursor could otherwise skip one forever)."""
 
 import asyncio
-from dataclasses import replace
 
 import asyncpg
-import pytest
 
 from app import multimedia
-from app.database import close_pool, open_pool, use_database
-from app.devservices.postgres import PostgresCluster
-from app.settings import Settings
-from tests.diagnostics import watch_log
 from tests.factories import make_annotation, make_user, make_video
-from tests.test_migrations import migrate
 
 WRITERS = 8
 CHANGES_EACH = 12
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    """A private, migrated PostgreSQL server for this module."""
-    with PostgresCluster() as cluster:
-        watch_log("postgres", cluster.log_path)
-        migrate(DATABASE_URL=cluster.url)
-        yield cluster.url
-
-
-@pytest.fixture
-async def on_postgres(postgres_url):
-    """The app's tables bound to PostgreSQL for one test, then back to the test database."""
-    engine = use_database(replace(Settings.from_env(), database_url=postgres_url))
-    await open_pool(engine)
-    try:
-        yield postgres_url
-    finally:
-        await close_pool(engine)
-        use_database(Settings.from_env())
 
 
 async def test_concurrent_changes_take_every_number_once_and_commit_in_number_order(on_postgres):
