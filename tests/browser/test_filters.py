@@ -100,3 +100,30 @@ async def test_a_filtered_address_opens_filtered_and_still_holds_every_thread(ne
     await expect(annotation(page, "A harbour")).to_be_attached()
     await expect(annotation(page, "A harbour")).to_be_hidden()
     await expect(page.get_by_role("searchbox")).to_have_value("lighthouse")
+
+
+async def test_open_lets_a_thread_resolved_live_go_and_takes_it_back_when_reopened(new_page, clock_url):
+    alice, bob = await make_user(), await make_user()
+    video = await make_video(alice, title="Review", url=clock_url)
+    await make_annotation(bob, video, "Fix the sound", 1000)
+    await make_annotation(bob, video, "Fix the colour", 2000)
+    owner, reviewer = await new_page(), await new_page()
+    await sign_in(owner, alice.username, next_path=watch_path(video))
+    await sign_in(reviewer, bob.username, next_path=watch_path(video))
+    await wait_live(owner)
+    await wait_live(reviewer)
+    await seek(owner, 5_000)
+    await seek(reviewer, 5_000)
+
+    await reviewer.get_by_role("link", name="Open").click()
+    await expect(reviewer.locator(".filter-summary")).to_have_text("2 threads match.")
+    await annotation(owner, "Fix the sound").get_by_role("button", name="Resolve").click()
+    await expect(annotation(reviewer, "Fix the sound")).to_be_attached()
+    await expect(annotation(reviewer, "Fix the sound")).to_be_hidden()
+    await expect(annotation(reviewer, "Fix the colour")).to_be_visible()
+
+    await annotation(owner, "Fix the sound").get_by_role("button", name="Reopen").click()
+    await expect(annotation(reviewer, "Fix the sound")).to_be_visible()
+    await reviewer.get_by_role("link", name="Resolved").click()
+    await expect(annotation(reviewer, "Fix the sound")).to_be_hidden()
+    await expect(reviewer.locator(".filter-summary")).to_have_text("No annotations match.")

@@ -1,7 +1,6 @@
 """Finding threads on a video by filter and by words, on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
@@ -41,12 +40,6 @@ async def engine(request):
     finally:
         await close_pool(engine)
         use_database(Settings.from_env())
-
-
-async def mark_resolved(annotation) -> None:
-    """Resolve an annotation as the resolving feature will (it sets `resolved_at`)."""
-    await Annotation.update({Annotation.resolved_at: datetime.now(UTC)}).where(
-        Annotation.id == annotation.id)
 
 
 async def mark_mentioning(item, *users) -> None:
@@ -147,7 +140,7 @@ async def test_open_and_resolved_ask_about_the_thread(engine):
     done = await make_annotation(alice, video, "Fix the colour", 1000)
     await multimedia.reply_to_annotation(bob, done.id, "Fixed the colour")
     todo = await make_annotation(alice, video, "Fix the sound", 2000)
-    await mark_resolved(done)
+    await multimedia.resolve_annotation(alice, done.id, True)
     assert await found(video, filter="open") == {todo.id}
     assert await found(video, filter="resolved") == {done.id}
     assert await found(video, "fixed", filter="resolved") == {done.id}

@@ -1,14 +1,12 @@
 """Filter and find on the watch page: the page itself without htmx, the matches fragment with it."""
 
 import re
-from datetime import UTC, datetime
 from html import unescape
 from urllib.parse import quote
 
 import pytest
 
 from app import multimedia
-from app.multimedia import Annotation
 from tests.conftest import sign_in
 from tests.factories import make_annotation, make_user, make_video
 
@@ -35,12 +33,6 @@ def choices(html: str) -> list[str]:
     """The filter links' labels, in order."""
     nav = re.search(r'<nav class="filter-choices".*?</nav>', html, re.S).group(0)
     return re.findall(r">([^<>]+)</a>", nav)
-
-
-async def resolve(annotation_id: int) -> None:
-    """Mark an annotation resolved as the resolving feature does (it sets `resolved_at`)."""
-    await Annotation.update({Annotation.resolved_at: datetime.now(UTC)}).where(
-        Annotation.id == annotation_id)
 
 
 @pytest.fixture
@@ -82,7 +74,7 @@ def test_a_search_by_author_finds_what_they_wrote(client, scene):
 
 
 def test_open_and_resolved_filter_by_the_thread_and_combine_with_a_search(client, run, scene):
-    run(resolve, scene["clock"])
+    run(multimedia.resolve_annotation, scene["alice"], scene["clock"], True)
     assert shown(client.get(f"{scene['url']}?filter=open").text) == {scene["bridge"], scene["other"]}
     assert shown(client.get(f"{scene['url']}?filter=resolved").text) == {scene["clock"]}
     assert shown(client.get(f"{scene['url']}?filter=open&q=clock").text) == set()
