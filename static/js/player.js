@@ -485,15 +485,17 @@
   // stays in the list, so the socket's replays and morphs always find theirs; the others are
   // marked data-unmatched, which CSS hides, and playback's own `hidden` is left alone, so a
   // match still waits for its moment. A thread that arrives stays marked until an answer lists
-  // it, and a live change (the page's cursor moved since the last question) asks again, soon;
-  // never over the viewer's own question in flight (its form values would undo it), but once
-  // that is answered. ----
+  // it, and a frame that changed what could match asks again, soon; never over the viewer's own
+  // question in flight (its form values would undo it), but once that is answered. ----
+  // Not what could match: reaction counts (a storm of them would cost a question each), nor
+  // this page's own controls, forms and marks (attributes other than those below).
+  const QUIET = ".reactions, .actions, .edit-slot, .reply-slot";
+  const MATCHED_ON = ["data-resolved", "data-edited", "data-mentions"];
   function annotationFilter(list, changed) {
     const form = document.getElementById("annotation-filter");
     const state = () => document.getElementById("annotation-matches");
     const active = () => Boolean(state()?.hasAttribute("data-active"));
-    const cursor = () => document.getElementById("live-cursor")?.dataset.seq;
-    let asked = cursor(), timer = null, pending = false;
+    let dirty = false, timer = null, pending = false;
     const apply = () => {
       const ids = active() ? new Set(state().dataset.ids.trim().split(/\s+/)) : null;
       let marked = false;
@@ -506,19 +508,25 @@
     const refresh = () => {
       // At most one question per quarter second however fast changes come: changes meanwhile
       // are answered by it, since it is asked after them.
-      if (!form || pending || timer || !active() || cursor() === asked) return;
+      if (!form || pending || timer || !active() || !dirty) return;
       timer = setTimeout(() => {
         timer = null;
         if (!pending) htmx.trigger(form, "videologue-refilter");
       }, 250);
     };
     const answered = () => { pending = false; refresh(); };
+    const matters = (record) => {
+      const node = record.target instanceof Element ? record.target : record.target.parentElement;
+      return !node?.closest(QUIET);
+    };
+    new MutationObserver((records) => { if (records.some(matters)) { dirty = true; refresh(); } })
+      .observe(list, { subtree: true, childList: true, characterData: true, attributeFilter: MATCHED_ON });
     if (form) {
-      form.addEventListener("htmx:before:request", () => { pending = true; asked = cursor(); });
+      form.addEventListener("htmx:before:request", () => { pending = true; dirty = false; });
       form.addEventListener("htmx:finally:request", answered); // a link's is gone by then: below
       new MutationObserver(() => { apply(); answered(); }).observe(form, { childList: true });
     }
-    return { apply, refresh };
+    return { apply };
   }
 
   // ---- reactions and resolving: items carry buttons, not forms; one hidden form each
@@ -667,7 +675,6 @@
       wasLive = true;
       setStatus("connected", "Live");
     });
-    live.addEventListener("htmx:ws:after:message:incoming", filter.refresh);
     live.addEventListener("htmx:ws:close", (event) => {
       const code = event.detail.code;
       if (code === 4001 || code === 4401) signedOut(code === 4401
