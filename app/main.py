@@ -33,6 +33,7 @@ from app.web import (
     ManageVideosController,
     MetricsController,
     PasswordController,
+    ProfileController,
     RegistrationController,
     SessionController,
     SignInRequired,
@@ -42,6 +43,7 @@ from app.web import (
     healthz,
     media_router,
     not_found,
+    people,
     purge_sessions_every,
     readyz,
     redirect_to_sign_in,
@@ -121,9 +123,9 @@ def create_app(settings: Settings | None = None) -> Videologue:
 
     return Videologue(
         route_handlers=[
-            HomeController, WatchController, AnnotationFilterController, RegistrationController,
-            SessionController, PasswordController, ManageVideosController, healthz, readyz,
-            MetricsController, media_router(settings.media_dir),
+            HomeController, WatchController, AnnotationFilterController, people, ProfileController,
+            RegistrationController, SessionController, PasswordController, ManageVideosController,
+            healthz, readyz, MetricsController, media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's
         ],

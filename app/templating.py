@@ -2,7 +2,9 @@
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
+from markupsafe import Markup, escape
 
+from app.multimedia import MENTION, parse_mentions
 from app.multimedia.reactions import EMOJI, reaction_counts
 from app.settings import ROOT
 
@@ -21,11 +23,33 @@ def seconds(millis: int) -> str:
     return f"{whole}.{part:03}".rstrip("0") if part else str(whole)
 
 
+def with_mentions(body: str, mentions: str) -> Markup:
+    """The body escaped, each @username of a user it mentions a link to their profile page."""
+    if not mentions:
+        return escape(body)
+    users = {username.lower(): username for _, username in parse_mentions(mentions)}
+
+    def link(match) -> str:
+        username = users.get(match[1].lower())
+        return f'<a class="mention" href="/users/{username}">{match[0]}</a>' if username else match[0]
+
+    # Escaping first finds the same mentions: it never makes or removes an @ or a name
+    # character, and what it puts before or after one is as much a boundary as what it replaced.
+    return Markup(MENTION.sub(link, str(escape(body))))
+
+
+def mention_ids(mentions: str) -> str:
+    """The ids of a mentions column as the page's data-mentions: " 3 17 "."""
+    return "".join(f" {user_id}" for user_id, _ in parse_mentions(mentions)) + " "
+
+
 def _configure(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["timecode"] = timecode
     engine.engine.filters["seconds"] = seconds
     engine.engine.filters["reaction_counts"] = reaction_counts
     engine.engine.globals["reaction_emoji"] = EMOJI
+    engine.engine.filters["with_mentions"] = with_mentions
+    engine.engine.filters["mention_ids"] = mention_ids
 
 
 TEMPLATE_CONFIG = TemplateConfig(

@@ -40,5 +40,14 @@ async def count_watching(app: Litestar, video_ids: list[int]) -> dict[int, int]:
             if counts.get(video_topic(video_id))}
 
 
+async def watching_user_ids(app: Litestar, video_id: int) -> set[int]:
+    """The signed-in users watching a video now, on every node (none if presence is unreachable)."""
+    try:
+        return await app.state.live.presence.watching_users(video_topic(video_id))
+    except Exception:
+        log.warning("reading who watches video %s failed", video_id, exc_info=True)
+        return set()
+
+
 __all__ = ["LiveService", "close_video", "count_watching", "disconnect_user", "live_video_id",
-           "video_socket"]
+           "video_socket", "watching_user_ids"]

@@ -99,6 +99,10 @@ class Presence:
                 + sum(1 for _, user_id in entries if user_id is None)
                 for topic, entries in found.items()}
 
+    async def watching_users(self, topic: str) -> set[int]:
+        """The ids of the signed-in users watching the topic now, on every node."""
+        return {user_id for _, user_id in await self.backend.entries(topic) if user_id is not None}
+
     async def _announce(self, topic: str) -> None:
         await self._pubsub.publish(presence_topic(topic), Broadcast(PRESENCE_CHANGED))
 

@@ -1,5 +1,6 @@
 """Multimedia context: categories, videos and annotations."""
 
+from app.multimedia.activity import RecentAnnotation, list_commenter_ids, list_recent_annotations
 from app.multimedia.annotations import (
     annotate_video,
     clean_annotation,
@@ -9,6 +10,7 @@ from app.multimedia.annotations import (
 )
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
+from app.multimedia.mentions import MENTION, mentioned_user_ids, parse_mentions
 from app.multimedia.reactions import EMOJI as REACTION_EMOJI
 from app.multimedia.reactions import ReactionChange, ReactionCount, reaction_counts, toggle_reaction
 from app.multimedia.resolving import resolve_annotation
@@ -54,12 +56,14 @@ __all__ = [
     "Category",
     "ChangePage",
     "LowOnSpace",
+    "MENTION",
     "PartialUpload",
     "PlayerSource",
     "QuotaExceeded",
     "REACTION_EMOJI",
     "ReactionChange",
     "ReactionCount",
+    "RecentAnnotation",
     "UploadPolicy",
     "UploadRefused",
     "UploadTooLarge",
@@ -80,9 +84,13 @@ __all__ = [
     "list_annotations_with_cursor",
     "list_categories",
     "list_change_page",
+    "list_commenter_ids",
+    "list_recent_annotations",
     "list_user_videos",
     "list_videos",
+    "mentioned_user_ids",
     "parse_id",
+    "parse_mentions",
     "parse_video_url",
     "reaction_counts",
     "reply_to_annotation",

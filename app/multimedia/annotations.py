@@ -5,6 +5,7 @@ transaction that makes it: the UPDATE of the video's row locks it until the comm
 PostgreSQL two changes to one video commit in the order of their numbers (SQLite has one
 writer). The numbers have no gaps, and a reader that sees change n has seen every change
 before it: a page that holds every change up to n misses nothing by asking for those after n.
+The users a body mentions (mentions.py) are looked up first and written in the same statement.
 """
 
 import re
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from app.accounts.tables import User
 from app.database import Statement, atomically
 from app.multimedia.ids import is_id
+from app.multimedia.mentions import find_mentions
 from app.multimedia.tables import Annotation
 from app.multimedia.threads import COLUMNS, AnnotationView, threads_of, view_of
 from app.validation import UNSTORABLE, NotAllowedError, NotFoundError, ValidationError, storable
@@ -75,8 +77,8 @@ def _bump(video_id: int) -> Statement:
 
 
 _NEXT = "(SELECT change_seq FROM videos WHERE id = {})"
-_INSERT = ('INSERT INTO annotations ("user", video, body, at, until, parent, created_at, seq, '
-           "created_seq, replies) SELECT {}, id, {}, {}, {}, {}, {}, change_seq, change_seq, 0 "
+_INSERT = ('INSERT INTO annotations ("user", video, body, mentions, at, until, parent, created_at, '
+           "seq, created_seq, replies) SELECT {}, id, {}, {}, {}, {}, {}, {}, change_seq, change_seq, 0 "
            "FROM videos WHERE id = {} RETURNING id")
 
 
@@ -93,15 +95,15 @@ async def annotate_video(user: User, video_id: int, body: object, at: object,
     text, millis, end = clean_annotation(body, at, until)
     if not is_id(video_id):
         raise NotFoundError("video", video_id)
-    now = datetime.now(UTC)
+    mentions, now = await find_mentions(text), datetime.now(UTC)
     results = await atomically(Annotation._meta.db, [
         _bump(video_id),
-        Statement(_INSERT, (user.id, text, millis, end, None, now, video_id), required=True)])
+        Statement(_INSERT, (user.id, text, mentions, millis, end, None, now, video_id), required=True)])
     if results is None:
         raise NotFoundError("video", video_id)
     seq = results[0][0]["change_seq"]
     return AnnotationView(results[1][0]["id"], video_id, user.id, user.username, text, millis, now,
-                          until=end, seq=seq, created_seq=seq)
+                          until=end, seq=seq, created_seq=seq, mentions=mentions)
 
 
 async def _find(annotation_id: object) -> dict:
@@ -123,18 +125,19 @@ async def reply_to_annotation(user: User, annotation_id: object, body: object) -
     text = clean_body(body)
     target = await _find(annotation_id)
     top = await _find(target["parent"]) if target["parent"] else target
-    video_id, now = top["video"], datetime.now(UTC)
+    video_id, mentions, now = top["video"], await find_mentions(text), datetime.now(UTC)
     results = await atomically(Annotation._meta.db, [
         _bump(video_id),
         Statement('UPDATE annotations SET replies = replies + 1 WHERE id = {} '
                   "AND deleted_at IS NULL RETURNING replies", (top["id"],), required=True),
-        Statement(_INSERT, (user.id, text, top["at"], None, top["id"], now, video_id), required=True)])
+        Statement(_INSERT, (user.id, text, mentions, top["at"], None, top["id"], now, video_id),
+                  required=True)])
     if results is None:
         raise NotFoundError("annotation", annotation_id)
     seq = results[0][0]["change_seq"]
     return AnnotationView(results[2][0]["id"], video_id, user.id, user.username, text, top["at"],
                           now, parent_id=top["id"], seq=seq, created_seq=seq,
-                          reply_count=results[1][0]["replies"])
+                          reply_count=results[1][0]["replies"], mentions=mentions)
 
 
 async def edit_annotation(user: User, annotation_id: object, body: object) -> AnnotationView:
@@ -147,9 +150,10 @@ async def edit_annotation(user: User, annotation_id: object, body: object) -> An
     video_id = row["video"]
     statements = [
         _bump(video_id),
-        Statement("UPDATE annotations SET body = {}, edited_at = {}, seq = " + _NEXT +
+        Statement("UPDATE annotations SET body = {}, mentions = {}, edited_at = {}, seq = " + _NEXT +
                   " WHERE id = {} AND deleted_at IS NULL RETURNING id",
-                  (text, datetime.now(UTC), video_id, row["id"]), required=True),
+                  (text, await find_mentions(text), datetime.now(UTC), video_id, row["id"]),
+                  required=True),
         _thread(row["id"]) if row["parent"] is None else _item(row["id"], row["parent"])]
     results = await atomically(Annotation._meta.db, statements)
     if results is None:

@@ -8,6 +8,8 @@ from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
 from app.web.health import healthz, readyz
 from app.web.media import media_router
 from app.web.metrics import HTTP_METRICS, MetricsController
+from app.web.people import people
+from app.web.profiles import ProfileController
 from app.web.security import security_headers_middleware
 from app.web.session import current_user, purge_sessions_every, session_config
 from app.web.throttles import AuthThrottle
@@ -23,6 +25,7 @@ __all__ = [
     "ManageVideosController",
     "MetricsController",
     "PasswordController",
+    "ProfileController",
     "RegistrationController",
     "SessionController",
     "SignInRequired",
@@ -32,6 +35,7 @@ __all__ = [
     "healthz",
     "media_router",
     "not_found",
+    "people",
     "purge_sessions_every",
     "readyz",
     "redirect_to_sign_in",

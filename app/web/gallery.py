@@ -111,6 +111,11 @@ def samples() -> list[Sample]:
                "Its range shows as a span of times, the edit as a note; the replies sit in a "
                "thread under it, in posting order.", "annotations",
                fragments.annotations([_thread(deleted=False)])),
+        pushed("annotation-mentions", "An annotation that mentions people",
+               "Each @username of an existing user links to their profile (the item lists their "
+               "ids in data-mentions); a name that is no one's stays text.", "annotations",
+               fragments.annotations([_annotation(15, "eun_ji", "@ada and @BOB: look. @nobody missed it.",
+                                                  61_000, mentions=" 1:ada 2:Bob ")])),
         pushed("annotation-deleted-thread", "A deleted annotation that has replies",
                "The thread stays readable: the annotation says it was deleted, its replies "
                "remain.", "annotations", fragments.annotations([_thread(deleted=True)])),

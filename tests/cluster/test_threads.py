@@ -83,7 +83,8 @@ async def test_a_node_killed_mid_thread_loses_nothing_for_the_pages_that_were_on
         await asyncio.to_thread(cluster.a.start)
 
 
-async def test_reactions_and_resolving_on_one_node_reach_viewers_on_the_other(alice_and_bob, cluster, sockets):
+async def test_reactions_and_resolving_on_one_node_reach_viewers_on_the_other(
+        alice_and_bob, cluster, sockets):
     alice, bob, video = alice_and_bob
     author = await sockets(await alice.socket_url(cluster.a, video))
     on_b = await sockets(await bob.socket_url(cluster.b, video))

@@ -150,3 +150,13 @@ def test_a_youtube_watch_page_links_the_exports_but_has_no_track(client, run):
     video = run(make_video, run(make_user), title="Tube")
     page = client.get(f"/watch/{video.id}-tube").text
     assert f'href="/watch/{video.id}/annotations.vtt"' in page and "<track" not in page
+
+
+def test_mentions_are_exported_as_the_plain_text_that_was_written(client, run):
+    alice, bob = run(make_user), run(make_user)
+    video = run(make_video, alice)
+    posted = run(make_annotation, alice, video, f"over to @{bob.username}", at=1_000)
+    [cue] = cues(client.get(f"/watch/{video.id}/annotations.vtt").text)
+    assert cue[2] == f"<v {alice.username}>over to @{bob.username}</v>"
+    [item] = client.get(f"/watch/{video.id}/annotations.json").json()
+    assert item["id"] == posted.id and item["body"] == f"over to @{bob.username}"

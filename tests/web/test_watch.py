@@ -71,7 +71,7 @@ def test_the_watch_page_shows_the_title_owner_and_a_youtube_player(client, run):
     response = client.get(f"/watch/{video.id}-rick-rolled")
     assert response.status_code == 200
     assert "<h1>Rick rolled</h1>" in response.text
-    assert f"by <strong>{owner.username}</strong>" in response.text
+    assert f'by <a href="/users/{owner.username}"><strong>{owner.username}</strong></a>' in response.text
     assert 'data-player="youtube" data-youtube-id="dQw4w9WgXcQ"' in response.text
     assert "<video" not in response.text
 

@@ -1,0 +1,26 @@
+"""Profile pages at /users/{username}: a person's videos and their latest annotations."""
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from app import accounts, multimedia
+from app.web.pages import page
+
+RECENT = 20
+
+
+class ProfileController(Controller):
+    """A person's public page, which mentions of them link to."""
+
+    path = "/users"
+
+    @get("/{username:str}")
+    async def show(self, request: Request, username: FromPath[str]) -> Template | Redirect:
+        """Show the person's videos and recent annotations, newest first; 404 for no one."""
+        person = await accounts.get_user_by_username(username)
+        if username != person.username:  # /users/ALICE: one address per person
+            return Redirect(f"/users/{person.username}", status_code=301)
+        return page(request, "users/show.html", person=person,
+                    videos=await multimedia.list_user_videos(person),
+                    recent=await multimedia.list_recent_annotations(person.id, RECENT))
