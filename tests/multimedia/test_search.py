@@ -42,12 +42,6 @@ async def engine(request):
         use_database(Settings.from_env())
 
 
-async def mark_mentioning(item, *users) -> None:
-    """Record the users an item's body mentions, as the mentions feature stores them."""
-    mentions = " " + " ".join(f"{user.id}:{user.username}" for user in users) + " "
-    await Annotation.update({Annotation.mentions: mentions}).where(Annotation.id == item.id)
-
-
 async def found(video, query="", viewer=None, filter="all") -> set[int]:
     return await search_video_annotations(video.id, query, viewer, filter)
 
@@ -163,12 +157,11 @@ async def test_mentioning_me_finds_the_annotation_or_reply_that_mentions_the_vie
     video = await make_video(alice)
     direct = await make_annotation(alice, video, f"@{bob.username} look", 1000)
     thread = await make_annotation(alice, video, "Question", 2000)
-    reply = await multimedia.reply_to_annotation(carol, thread.id, f"ask @{bob.username}")
-    other = await make_annotation(alice, video, f"@{carol.username} hi", 3000)
-    await mark_mentioning(direct, bob)
-    await mark_mentioning(reply, carol, bob)
-    await mark_mentioning(other, carol)
+    await multimedia.reply_to_annotation(carol, thread.id, f"ask @{carol.username} and @{bob.username}")
+    await make_annotation(alice, video, f"@{carol.username} hi", 3000)
     assert await found(video, viewer=bob, filter="mentioning") == {direct.id, thread.id}
+    await multimedia.edit_annotation(alice, direct.id, "nobody now")
+    assert await found(video, viewer=bob, filter="mentioning") == {thread.id}
 
 
 async def test_mine_and_mentioning_me_without_a_viewer_and_unknown_filters_mean_all(engine):

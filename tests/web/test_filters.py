@@ -89,6 +89,13 @@ def test_a_signed_in_viewer_gets_mine_and_mentioning_me(client, scene):
     assert re.search(r'aria-current="true">Mine</a>', page)
 
 
+def test_mentioning_me_shows_the_threads_that_mention_the_viewer(client, run, scene):
+    carol = run(make_user)
+    mention = run(make_annotation, scene["alice"], scene["video"], f"Over to you @{carol.username}", 4000)
+    sign_in(client, carol.username)
+    assert shown(client.get(f"{scene['url']}?filter=mentioning").text) == {mention.id}
+
+
 @pytest.mark.parametrize("name", ["mine", "mentioning", "bogus", ""])
 def test_mine_or_mentioning_me_for_a_visitor_and_unknown_filters_show_everything(client, scene, name):
     page = client.get(f"{scene['url']}?filter={name}").text
