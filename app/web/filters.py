@@ -58,6 +58,9 @@ class Finding:
 
     def marked(self, threads: str) -> Markup:
         """The rendered list with each thread that does not match marked data-unmatched."""
+        # Added to this page's copy only: _annotations.html renders the same bytes for every
+        # viewer and every push, and a mark is this viewer's. Bodies are escaped, so the only
+        # '<li id="annotation-' in the list is a thread's own opening tag.
         matching = self.matching or set()
         return Markup(_THREAD.sub(lambda found: found[0] if int(found[1]) in matching
                                   else found[0] + " data-unmatched", threads))
