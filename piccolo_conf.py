@@ -10,4 +10,5 @@ from app.settings import Settings
 
 DB = engine_for(Settings.from_env())
 
-APP_REGISTRY = AppRegistry(apps=["app.accounts.piccolo_app", "app.multimedia.piccolo_app"])
+APP_REGISTRY = AppRegistry(apps=["app.accounts.piccolo_app", "app.multimedia.piccolo_app",
+                                  "app.notifications.piccolo_app"])

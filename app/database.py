@@ -196,9 +196,10 @@ def use_database(settings: Settings) -> Engine:
     """
     from app.accounts.piccolo_app import APP_CONFIG as ACCOUNTS
     from app.multimedia.piccolo_app import APP_CONFIG as MULTIMEDIA
+    from app.notifications.piccolo_app import APP_CONFIG as NOTIFICATIONS
 
     engine = engine_for(settings)
-    for table in (*ACCOUNTS.table_classes, *MULTIMEDIA.table_classes):
+    for table in (*ACCOUNTS.table_classes, *MULTIMEDIA.table_classes, *NOTIFICATIONS.table_classes):
         table._meta.db = engine
     return engine
 

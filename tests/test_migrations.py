@@ -12,7 +12,8 @@ from app.devservices.postgres import PostgresCluster
 from tests.diagnostics import watch_log
 from tests.server import ROOT
 
-APP_TABLES = {"users", "categories", "videos", "annotations", "reactions"}
+APP_TABLES = {"users", "categories", "videos", "annotations", "reactions", "notifications",
+              "notification_mutes"}
 
 
 def run_module(module: str, *args: str, **env: str) -> str:

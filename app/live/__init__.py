@@ -4,6 +4,7 @@ import logging
 
 from litestar import Litestar
 
+from app.live.badges import push_badges
 from app.live.node import LiveService
 from app.live.socket import live_video_id, video_socket
 from app.live.wire import CLOSE, SIGNED_OUT, VIDEO_DELETED, Broadcast, user_topic, video_topic
@@ -28,6 +29,18 @@ async def close_video(app: Litestar, video_id: int) -> None:
         log.warning("closing the sockets of deleted video %s failed", video_id, exc_info=True)
 
 
+async def update_badges(app: Litestar, user_ids: list[int]) -> None:
+    """Push these users' unread-notification counts to their open pages, on every node.
+
+    A failure is logged, not raised: what they read is marked read either way, and their next
+    page load shows the right count.
+    """
+    try:
+        await push_badges(app.state.live, user_ids)
+    except Exception:
+        log.warning("updating the notification badges of %s failed", user_ids, exc_info=True)
+
+
 async def count_watching(app: Litestar, video_ids: list[int]) -> dict[int, int]:
     """How many watch each of these videos now, on every node (videos nobody watches are left out)."""
     try:
@@ -50,4 +63,4 @@ async def watching_user_ids(app: Litestar, video_id: int) -> set[int]:
 
 
 __all__ = ["LiveService", "close_video", "count_watching", "disconnect_user", "live_video_id",
-           "video_socket", "watching_user_ids"]
+           "update_badges", "video_socket", "watching_user_ids"]

@@ -4,9 +4,9 @@ import json
 import logging
 from typing import Protocol
 
-from app import accounts, multimedia
+from app import accounts, multimedia, notifications
 from app.accounts import User
-from app.live import fragments, metrics
+from app.live import badges, fragments, metrics
 from app.live.feed import Feed
 from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
@@ -107,6 +107,7 @@ class VideoChannel:
         await self.publish_change(view)
         metrics.CHANGES["post"].inc()
         await self.send(fragments.posted())
+        await self.notify(view)
 
     async def reply(self, frame: dict) -> None:
         """Store the viewer's reply in an annotation's thread and broadcast it to every viewer."""
@@ -129,6 +130,7 @@ class VideoChannel:
         await self.publish_change(view)
         metrics.CHANGES["reply"].inc()
         await self.send(fragments.replied(view.parent_id))
+        await self.notify(view)
 
     async def edit(self, frame: dict) -> None:
         """Replace the text of the viewer's own annotation or reply, for every viewer."""
@@ -193,6 +195,8 @@ class VideoChannel:
                                                           change.seq - 1, change.seq))
             metrics.CHANGES["react"].inc()
         await self.send(fragments.no_error())
+        if change is not None and change.added:
+            await self.notify(change, frame["emoji"])  # one of EMOJI: toggle_reaction checked it
 
     async def resolve(self, frame: dict) -> None:
         """Mark an annotation resolved, or reopen it, as its author or the video's owner."""
@@ -274,6 +278,24 @@ class VideoChannel:
         except Exception:
             log.warning("broadcasting change %s of video %s failed; viewers will catch up",
                         broadcast.seq, video_id, exc_info=True)
+
+    async def notify(self, view: multimedia.AnnotationView | multimedia.ReactionChange,
+                     emoji: str | None = None) -> None:
+        """Notify whoever a stored post or reply concerns (or, given the `emoji` just added, the
+        reacted item's author), and update their badges on every node.
+
+        Called after the author is answered, so notifying never delays them; a failure is
+        logged, never shown to them: what they did is stored and everyone sees it.
+        """
+        try:
+            if emoji is None:
+                mentioned = multimedia.mentioned_user_ids(view)
+                notified = await notifications.notify_change(self.user, view, mentioned)
+            else:
+                notified = await notifications.notify_reaction(self.user, view, emoji)
+            await badges.push_badges(self.node, notified)
+        except Exception:
+            log.warning("notifying about annotation %s failed", view.id, exc_info=True)
 
     async def send(self, text: str) -> None:
         """Send a fragment to this viewer alone, in order with what they are already owed."""

@@ -146,3 +146,9 @@ def replied(thread_id: int) -> str:
 def edited(item: AnnotationView) -> str:
     """What the author of an edit sees once it is stored: the item's edit form closed."""
     return no_error() + partial(edit_slot(item), "innerHTML")
+
+
+def notification_count(count: int) -> str:
+    """The header badge of a user's unread notifications, replaced on their open pages."""
+    return partial("#notification-count", "outerHTML",
+                   render_partial("notifications/_count.html", count=count))

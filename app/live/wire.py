@@ -22,7 +22,8 @@ def video_of_topic(topic: str) -> int | None:
 
 
 def user_topic(user_id: int) -> str:
-    """The topic all of one user's sockets join, so they can be closed together."""
+    """The topic all of one user's sockets join, so they can be closed together and hear of
+    their notifications."""
     return f"users:{user_id}"
 
 
@@ -87,6 +88,7 @@ REACTION = "reaction"
 PRESENCE = "presence"  # a new viewers panel, rendered on this node for its own viewers
 PRESENCE_CHANGED = "presence_changed"  # someone joined or left: each node re-reads the entries
 CLOSE = "close"  # close every socket on the topic with `close`
+NOTIFY = "notify"  # a user's unread-notification badge, pushed as is to their sockets
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from app.multimedia.annotations import (
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.ids import parse_id
 from app.multimedia.mentions import MENTION, mentioned_user_ids, parse_mentions
+from app.multimedia.participants import list_thread_authors
 from app.multimedia.reactions import EMOJI as REACTION_EMOJI
 from app.multimedia.reactions import ReactionChange, ReactionCount, reaction_counts, toggle_reaction
 from app.multimedia.resolving import resolve_annotation
@@ -86,6 +87,7 @@ __all__ = [
     "list_change_page",
     "list_commenter_ids",
     "list_recent_annotations",
+    "list_thread_authors",
     "list_user_videos",
     "list_videos",
     "mentioned_user_ids",

@@ -34,16 +34,19 @@ class ReactionCount:
 
 @dataclass(frozen=True, slots=True)
 class ReactionChange:
-    """An item's reactions after a toggle, with the change number the toggle took."""
+    """An item's reactions after a toggle, with the change number the toggle took, and what a
+    notification of it quotes: its author (`user_id`), text and moment."""
 
     id: int
     video_id: int
     parent_id: int | None
-    author_id: int
+    user_id: int
     at: int
+    body: str
     seq: int
     reactions: str
     added: bool
+    deleted: bool = False  # a deleted item takes no reactions; read like an AnnotationView's
 
 
 def reaction_counts(summary: str) -> list[ReactionCount]:
@@ -79,7 +82,7 @@ async def _target(annotation_id: object) -> dict:
     row = None
     if isinstance(annotation_id, int) and is_id(annotation_id):
         row = await Annotation.select(Annotation.id, Annotation.video, Annotation.user,
-                                      Annotation.parent, Annotation.at).where(
+                                      Annotation.parent, Annotation.at, Annotation.body).where(
             Annotation.id == annotation_id, Annotation.deleted_at.is_null()).first()
     if row is None:
         raise NotFoundError("annotation", annotation_id)
@@ -117,4 +120,4 @@ async def toggle_reaction(user: User, annotation_id: object, emoji: object) -> R
         return None
     row = results[2][0]
     return ReactionChange(target["id"], video_id, target["parent"], target["user"], target["at"],
-                          row["seq"], row["reactions"], added=not had)
+                          target["body"], row["seq"], row["reactions"], added=not had)

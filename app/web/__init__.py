@@ -8,6 +8,8 @@ from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
 from app.web.health import healthz, readyz
 from app.web.media import media_router
 from app.web.metrics import HTTP_METRICS, MetricsController
+from app.web.notifications import NotificationsController, NotificationSettingsController
+from app.web.pages import add_notification_count
 from app.web.people import people
 from app.web.profiles import ProfileController
 from app.web.security import security_headers_middleware
@@ -24,12 +26,15 @@ __all__ = [
     "HomeController",
     "ManageVideosController",
     "MetricsController",
+    "NotificationSettingsController",
+    "NotificationsController",
     "PasswordController",
     "ProfileController",
     "RegistrationController",
     "SessionController",
     "SignInRequired",
     "WatchController",
+    "add_notification_count",
     "current_user",
     "fragment_gallery",
     "healthz",

@@ -2,10 +2,12 @@
 
 from typing import Annotated, Any
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
+
+from app import notifications
 
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -17,3 +19,14 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         context={"user": request.state.get("user"), "request_path": request.url.path, **context},
         status_code=status_code,
     )
+
+
+async def add_notification_count(response: Response) -> Response:
+    """Give a page rendered for a signed-in user their unread count, for the header's badge.
+
+    An after-request hook, so it costs one count only where a page with a user is rendered (not
+    for media, sockets or redirects), whichever handler rendered it.
+    """
+    if isinstance(response, Template) and (user := response.context.get("user")):
+        response.context["notification_count"] = await notifications.count_unread(user)
+    return response

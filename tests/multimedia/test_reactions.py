@@ -13,7 +13,7 @@ async def test_a_reaction_toggles_and_each_toggle_is_a_numbered_change(either_en
     video = await make_video(alice)
     note = await make_annotation(alice, video)
     added = await multimedia.toggle_reaction(bob, note.id, "👍")
-    assert (added.added, added.seq, added.author_id) == (True, note.seq + 1, alice.id)
+    assert (added.added, added.seq, added.user_id) == (True, note.seq + 1, alice.id)
     [count] = reaction_counts(added.reactions)
     assert (count.emoji, count.count, count.user_ids, count.who) == ("👍", 1, f" {bob.id} ", bob.username)
     taken_back = await multimedia.toggle_reaction(bob, note.id, "👍")
