@@ -20,6 +20,13 @@ async def search(page: Page, words: str) -> None:
     await box.press("Enter")
 
 
+async def send(page: Page, body: str) -> None:
+    """Post an annotation and wait until the server stored it (it empties the box), so the next
+    post's text cannot be typed into the box that answer replaces."""
+    await post(page, body)
+    await expect(page.locator("#annotation-body")).to_have_value("")
+
+
 async def wait_matching(page: Page, body: str) -> None:
     """Wait until the server's latest answer counts this annotation among the matches."""
     await expect(annotation(page, body)).not_to_have_attribute("data-unmatched", re.compile(".*"))
@@ -46,15 +53,15 @@ async def test_a_search_and_mine_follow_live_posts_and_edits_and_keep_playback_t
     assert page_a.url.endswith(f"{watch_path(video)}?q=bridge")
 
     # Bob posts live: what does not match stays out, what matches joins.
-    await post(page_b, "Nothing to see")
-    await post(page_b, "Another bridge")
+    await send(page_b, "Nothing to see")
+    await send(page_b, "Another bridge")
     await expect(annotation(page_a, "Another bridge")).to_be_visible()
     await expect(annotation(page_a, "Nothing to see")).to_be_attached()
     await expect(annotation(page_a, "Nothing to see")).to_be_hidden()
 
     # A match ahead of Alice's playhead waits for its moment.
     await seek(page_b, 30_000)
-    await post(page_b, "A bridge later on")
+    await send(page_b, "A bridge later on")
     await wait_matching(page_a, "A bridge later on")
     await expect(annotation(page_a, "A bridge later on")).to_be_hidden()
     await seek(page_a, 31_000)
@@ -70,8 +77,8 @@ async def test_a_search_and_mine_follow_live_posts_and_edits_and_keep_playback_t
     await expect(annotation(page_a, "Bridge at noon")).to_be_hidden()
     await expect(annotation(page_a, "Bridge at dawn")).to_be_visible()
     assert page_a.url.endswith(f"{watch_path(video)}?filter=mine&q=bridge")
-    await post(page_b, "Bob's bridge again")
-    await post(page_a, "My second bridge")
+    await send(page_b, "Bob's bridge again")
+    await send(page_a, "My second bridge")
     await expect(annotation(page_a, "My second bridge")).to_be_visible()
     await expect(annotation(page_a, "Bob's bridge again")).to_be_attached()
     await expect(annotation(page_a, "Bob's bridge again")).to_be_hidden()
