@@ -52,6 +52,7 @@ from app.web import (
     redirect_to_sign_in,
     security_headers_middleware,
     session_config,
+    unread_count,
     upload_rules,
 )
 
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None) -> Videologue:
         route_handlers=[
             HomeController, WatchController, AnnotationFilterController, people, ProfileController,
             RegistrationController, SessionController, PasswordController, ManageVideosController,
-            NotificationsController, NotificationSettingsController, healthz, readyz,
+            NotificationsController, NotificationSettingsController, unread_count, healthz, readyz,
             MetricsController, media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's

@@ -8,7 +8,7 @@ from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
 from app.web.health import healthz, readyz
 from app.web.media import media_router
 from app.web.metrics import HTTP_METRICS, MetricsController
-from app.web.notifications import NotificationsController, NotificationSettingsController
+from app.web.notifications import NotificationsController, NotificationSettingsController, unread_count
 from app.web.pages import add_notification_count
 from app.web.people import people
 from app.web.profiles import ProfileController
@@ -47,5 +47,6 @@ __all__ = [
     "require_user",
     "security_headers_middleware",
     "session_config",
+    "unread_count",
     "upload_rules",
 ]

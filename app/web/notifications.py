@@ -24,6 +24,16 @@ async def _answer(request: Request, template: str, **context) -> Template | Redi
     return Template(template, context={**context, "badge": fragments.notification_count(count)})
 
 
+@get("/notifications/count")
+async def unread_count(request: Request) -> Template | Response:
+    """The header badge alone, current, for a page whose socket came back (204, nothing to swap,
+    for a visitor who is no longer signed in: the page says so already)."""
+    user = request.state.get("user")
+    if user is None:
+        return Response(content=b"", status_code=204)
+    return Template("notifications/_count.html", context={"count": await notifications.count_unread(user)})
+
+
 class NotificationsController(Controller):
     """List one's notifications newest first, and mark them read one by one or all at once."""
 

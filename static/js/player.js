@@ -671,7 +671,10 @@
       if (item.dataset.until && player) player.play();
     });
 
+    // Back after a drop: what is per user and not in the replay (the header's unread badge)
+    // is asked for again over HTTP.
     live.addEventListener("htmx:ws:after:connection", () => {
+      if (wasLive) document.body.dispatchEvent(new CustomEvent("videologue-reconnected"));
       wasLive = true;
       setStatus("connected", "Live");
     });

@@ -4,16 +4,19 @@ notification's link seeks to the moment and highlights it, and marking it read c
 Each way of notifying someone is a small function (`reply_in_thread`); another kind (a mention)
 is one more such function and one more parameter."""
 
+import asyncio
 import re
 
 import pytest
 from playwright.async_api import Page, expect
 
+from app import multimedia, notifications
 from tests.browser.conftest import artifact, seek, sign_in, wait_at, wait_live
 from tests.browser.test_accessibility import assert_no_serious_violations
-from tests.browser.test_live_annotations import annotation, watch_path
+from tests.browser.test_live_annotations import RECORD_STATUS, annotation, wait_reconnected, watch_path
 from tests.browser.test_threads import reply
 from tests.factories import make_annotation, make_user, make_video, unique_username
+from tests.server import AppServer
 
 
 async def open_watch_page(new_page, user, video) -> Page:
@@ -86,3 +89,60 @@ async def test_the_settings_page_turns_a_kind_off_and_has_no_serious_accessibili
     await expect(page.get_by_role("status")).to_have_text("Your notification settings are saved.")
     await expect(page.get_by_label("Someone reacts to my annotation or reply")).not_to_be_checked()
     await expect(page.get_by_label("Someone mentions me")).to_be_checked()
+
+
+async def test_three_people_a_mention_and_a_reply_reach_two_badges_live_and_each_reads_their_own(
+        new_page, clock_url):
+    owner, critic, editor = (await make_user(unique_username("owner")),
+                             await make_user(unique_username("critic")),
+                             await make_user(unique_username("editor")))
+    video = await make_video(owner, title="Three people", url=clock_url)
+    noted = await make_annotation(owner, video, body="Music too loud?", at=8_250)
+    owner_page, editor_page = await open_watch_page(new_page, owner, video), await open_watch_page(
+        new_page, editor, video)
+    critic_page = await open_watch_page(new_page, critic, video)
+
+    await seek(critic_page, 9_000)
+    await reply(critic_page, "Music too loud?", f"Yes. @{editor.username} can you fix it?")
+
+    for page in (owner_page, editor_page):  # a reply in the owner's thread, a mention of the editor
+        await expect(badge(page)).to_have_attribute("data-count", "1")
+    await expect(badge(critic_page)).to_have_attribute("data-count", "0")
+    await seek(editor_page, 9_000)  # the annotation shows once playback reaches it
+    await annotation(editor_page, "Music too loud?").locator(".thread > summary").click()
+    mention = annotation(editor_page, "Music too loud?").get_by_role("link", name=f"@{editor.username}")
+    await expect(mention).to_have_attribute("href", f"/users/{editor.username}")
+
+    await editor_page.goto("/notifications")
+    said = f"{critic.username} mentioned you"
+    await editor_page.get_by_role("link", name=said).click()
+    await wait_at(editor_page, 8.25)
+    assert editor_page.url.endswith(f"{watch_path(video)}?t=8.25#annotation-{noted.id}")
+    await expect(annotation(editor_page, "Music too loud?")).to_have_attribute("data-highlighted", "")
+    await editor_page.goto("/notifications")
+    await editor_page.get_by_role("button", name="Mark all read").click()
+    await expect(badge(editor_page)).to_have_attribute("data-count", "0")
+    await expect(badge(owner_page)).to_have_attribute("data-count", "1")  # the owner's is their own
+
+
+async def test_a_page_whose_socket_comes_back_counts_what_it_missed_meanwhile(new_page, clock_url):
+    # A server of its own: the restart below must not cut other tests' sockets.
+    own = await asyncio.to_thread(AppServer({"ANNOTATION_BURST": "1000"}).start)
+    try:
+        author, replier = await make_user(), await make_user()
+        video = await make_video(author, title="Away for a while", url=clock_url)
+        noted = await make_annotation(author, video, body="Check this", at=1_000)
+        page = await new_page(base_url=own.url)
+        await sign_in(page, author.username, next_path=watch_path(video))
+        await wait_live(page)
+        await page.evaluate(RECORD_STATUS)
+        await expect(badge(page)).to_have_attribute("data-count", "0")
+        # Stored without any socket to push it (as while a node is down): the page never hears.
+        reply_view = await multimedia.reply_to_annotation(replier, noted.id, "Done")
+        assert await notifications.notify_change(replier, reply_view, []) == [author.id]
+        await asyncio.to_thread(own.restart)
+        await wait_reconnected(page)
+        await expect(badge(page)).to_have_attribute("data-count", "1")
+        await expect(badge(page)).to_be_visible()
+    finally:
+        await asyncio.to_thread(own.stop)

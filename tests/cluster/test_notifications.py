@@ -1,5 +1,5 @@
-"""Notifications on a two-node cluster: a reply stored on node A reaches the badge of a thread
-author whose page is on node B, and marking read on A clears it there too."""
+"""Notifications on a two-node cluster: a reply or a mention stored on node A reaches the badge
+of the person it concerns whose page is on node B, and marking read on A clears it there too."""
 
 import re
 
@@ -30,3 +30,20 @@ async def test_a_reply_on_node_a_reaches_the_badge_of_the_thread_author_on_node_
 
     await bob.on(cluster.a).submit("/notifications/read", {})
     assert count_in((await on_b.frames_until(BADGE))[-1]) == 0
+
+
+async def test_a_mention_posted_on_node_a_reaches_the_mentioned_users_badge_on_node_b(
+        alice_and_bob, cluster, browser, sockets):
+    alice, _, video = alice_and_bob
+    carol = browser(cluster.b)
+    carols_name = await carol.register("carol")
+    elsewhere = await carol.create_video()  # she watches a video of her own, on node B
+    on_b = await sockets(await carol.socket_url(cluster.b, elsewhere))
+    poster = await sockets(await alice.socket_url(cluster.a, video))
+    await on_b.joined()
+
+    await poster.post(f"@{carols_name} what do you think?", at=1500)
+
+    assert count_in((await on_b.frames_until(BADGE))[-1]) == 1
+    page = (await carol.on(cluster.b).client.get("/notifications")).text
+    assert "mentioned you" in page and "what do you think?" in page

@@ -52,6 +52,16 @@ def test_a_visitor_sees_no_badge_and_is_sent_to_sign_in_from_the_pages(client):
         assert response.headers["location"] == f"/sign-in?next={path}"
 
 
+def test_the_badge_alone_is_current_for_a_page_that_asks_again_and_empty_for_a_visitor(
+        client, user, replied):
+    response = client.get("/notifications/count")
+    assert (response.status_code, badge(response.text)) == (200, 2)
+    assert response.text == render_partial("notifications/_count.html", count=2)
+    client.cookies.clear()
+    response = client.get("/notifications/count", follow_redirects=False)
+    assert (response.status_code, response.text) == (204, "")
+
+
 def test_a_visitor_posting_to_mark_read_is_sent_to_sign_in(client):
     response = post_form(client, "/notifications/read", {}, follow_redirects=False)
     assert response.status_code == 302
@@ -90,7 +100,7 @@ def test_mark_all_read_with_htmx_answers_the_list_and_an_empty_badge(client, use
     response = post_form(client, "/notifications/read", {}, headers=HTMX)
     assert '<section id="notification-list"' in response.text
     assert "data-unread" not in response.text and "Mark all read" not in response.text
-    assert 'data-count="0" hidden>0</span>' in response.text
+    assert 'data-count="0" hidden hx-get="/notifications/count"' in response.text
 
 
 def test_mark_all_read_without_javascript_clears_the_badge(client, user, replied):
