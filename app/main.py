@@ -27,6 +27,7 @@ from app.throttle import LocalThrottleStore, RedisThrottleStore
 from app.validation import NotFoundError
 from app.web import (
     HTTP_METRICS,
+    AnnotationFilterController,
     AuthThrottle,
     HomeController,
     ManageVideosController,
@@ -126,10 +127,10 @@ def create_app(settings: Settings | None = None) -> Videologue:
 
     return Videologue(
         route_handlers=[
-            HomeController, WatchController, people, ProfileController, RegistrationController,
-            SessionController, PasswordController, ManageVideosController, NotificationsController,
-            NotificationSettingsController, unread_count, healthz, readyz, MetricsController,
-            media_router(settings.media_dir),
+            HomeController, WatchController, AnnotationFilterController, people, ProfileController,
+            RegistrationController, SessionController, PasswordController, ManageVideosController,
+            NotificationsController, NotificationSettingsController, unread_count, healthz, readyz,
+            MetricsController, media_router(settings.media_dir),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's
         ],

@@ -15,6 +15,7 @@ from app.multimedia.participants import list_thread_authors
 from app.multimedia.reactions import EMOJI as REACTION_EMOJI
 from app.multimedia.reactions import ReactionChange, ReactionCount, reaction_counts, toggle_reaction
 from app.multimedia.resolving import resolve_annotation
+from app.multimedia.search import FILTERS, clean_filter, search_terms, search_video_annotations
 from app.multimedia.tables import Annotation, Category, Video
 from app.multimedia.threads import (
     AnnotationView,
@@ -50,6 +51,7 @@ from app.multimedia.videos import (
 )
 
 __all__ = [
+    "FILTERS",
     "Annotation",
     "AnnotationView",
     "Category",
@@ -70,6 +72,7 @@ __all__ = [
     "VideoPage",
     "annotate_video",
     "clean_annotation",
+    "clean_filter",
     "count_annotations",
     "create_video",
     "delete_annotation",
@@ -94,6 +97,8 @@ __all__ = [
     "reaction_counts",
     "reply_to_annotation",
     "resolve_annotation",
+    "search_terms",
+    "search_video_annotations",
     "seed_categories",
     "slugify",
     "start_upload",

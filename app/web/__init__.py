@@ -2,6 +2,7 @@
 
 from app.web.auth import PasswordController, RegistrationController, SessionController
 from app.web.errors import not_found
+from app.web.filters import AnnotationFilterController
 from app.web.gallery import fragment_gallery
 from app.web.guards import SignInRequired, redirect_to_sign_in, require_user
 from app.web.health import healthz, readyz
@@ -20,6 +21,7 @@ from app.web.watch import HomeController, WatchController
 
 __all__ = [
     "HTTP_METRICS",
+    "AnnotationFilterController",
     "AuthThrottle",
     "HomeController",
     "ManageVideosController",

@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 
 from app import accounts, multimedia
 from app.live import count_watching
-from app.web import exports
+from app.web import exports, filters
 from app.web.pages import page
 
 # A link's moment in seconds, as "Copy link" writes it (the player shim reads the same form).
@@ -57,8 +57,8 @@ class WatchController(Controller):
         # Read together: the socket sends this page every change after the list's cursor.
         cursor, annotations = await multimedia.list_annotations_with_cursor(video.id)
         return page(request, "watch/show.html", video=video, token=token, cursor=cursor,
-                    source=multimedia.parse_video_url(video.url),
-                    annotations=annotations, viewers=None, guests=0)
+                    source=multimedia.parse_video_url(video.url), annotations=annotations,
+                    finding=await filters.find_threads(request, video), viewers=None, guests=0)
 
     @get("/{video_id:int}/annotations.vtt", media_type="text/vtt")  # Litestar adds the charset
     async def captions(self, video_id: FromPath[int]) -> str:

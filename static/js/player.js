@@ -73,6 +73,8 @@
   const span = (at, until) => (until ? `${timecode(at)}–${timecode(until)}` : timecode(at));
   const spanOf = (item) => span(+item.dataset.at, +item.dataset.until || 0);
   const annotationsIn = (list) => [...list.children].filter((item) => item.dataset.id);
+  // The threads a filter or search leaves showing: the timeline and j/k see only these.
+  const matchedIn = (list) => annotationsIn(list).filter((item) => !item.hasAttribute("data-unmatched"));
 
   function placeSorted(list, item) {
     let next = null;
@@ -152,7 +154,7 @@
     };
 
     function sync() {
-      const items = annotationsIn(list);
+      const items = matchedIn(list);
       const keep = new Set(items.map((item) => item.id));
       const before = [...track.querySelectorAll(".marker")];
       const hadFocus = before.includes(document.activeElement);
@@ -478,6 +480,55 @@
     return { close, settle, closeAll };
   }
 
+  // ---- filter and find: which threads match is the server's answer, #annotation-matches'
+  // data-ids while it is data-active (GET /watch/{id}/matches, swapped in by htmx). Every thread
+  // stays in the list, so the socket's replays and morphs always find theirs; the others are
+  // marked data-unmatched, which CSS hides, and playback's own `hidden` is left alone, so a
+  // match still waits for its moment. A thread that arrives stays marked until an answer lists
+  // it, and a frame that changed what could match asks again, soon; never over the viewer's own
+  // question in flight (its form values would undo it), but once that is answered. ----
+  // Not what could match: reaction counts (a storm of them would cost a question each), nor
+  // this page's own controls, forms and marks (attributes other than those below).
+  const QUIET = ".reactions, .actions, .edit-slot, .reply-slot";
+  const MATCHED_ON = ["data-resolved", "data-edited", "data-mentions"];
+  function annotationFilter(list, changed) {
+    const form = document.getElementById("annotation-filter");
+    const state = () => document.getElementById("annotation-matches");
+    const active = () => Boolean(state()?.hasAttribute("data-active"));
+    let dirty = false, timer = null, pending = false;
+    const apply = () => {
+      const ids = active() ? new Set(state().dataset.ids.trim().split(/\s+/)) : null;
+      let marked = false;
+      for (const item of annotationsIn(list)) {
+        const out = ids !== null && !ids.has(item.dataset.id);
+        if (out !== item.hasAttribute("data-unmatched")) { item.toggleAttribute("data-unmatched", out); marked = true; }
+      }
+      if (marked) changed();
+    };
+    const refresh = () => {
+      // At most one question per quarter second however fast changes come: changes meanwhile
+      // are answered by it, since it is asked after them.
+      if (!form || pending || timer || !active() || !dirty) return;
+      timer = setTimeout(() => {
+        timer = null;
+        if (!pending) htmx.trigger(form, "videologue-refilter");
+      }, 250);
+    };
+    const answered = () => { pending = false; refresh(); };
+    const matters = (record) => {
+      const node = record.target instanceof Element ? record.target : record.target.parentElement;
+      return !node?.closest(QUIET);
+    };
+    new MutationObserver((records) => { if (records.some(matters)) { dirty = true; refresh(); } })
+      .observe(list, { subtree: true, childList: true, characterData: true, attributeFilter: MATCHED_ON });
+    if (form) {
+      form.addEventListener("htmx:before:request", () => { pending = true; dirty = false; });
+      form.addEventListener("htmx:finally:request", answered); // a link's is gone by then: below
+      new MutationObserver(() => { apply(); answered(); }).observe(form, { childList: true });
+    }
+    return { apply };
+  }
+
   // ---- reactions and resolving: items carry buttons, not forms; one hidden form each
   // (#react-form, #resolve-form) is filled in with the item and submitted over the socket.
   function reactionsAndResolving(live, list) {
@@ -558,6 +609,7 @@
     reactionsAndResolving(live, list);
     const seek = (ms) => { if (player) { player.seekTo(ms); reveal(); } };
     const markers = strip ? timeline(strip, list, seek) : null;
+    const filter = annotationFilter(list, () => { if (markers) markers.sync(); reveal(); });
     // The list is a polite live region: an annotation is announced when it appears, posted live
     // or reached by playback. A seek or a replay can bring dozens at once: ask screen readers to
     // let that burst pass (aria-busy) rather than read every one.
@@ -583,6 +635,7 @@
       return u.toString();
     };
 
+    filter.apply();
     if (markers) markers.sync();
     reveal();
     if (player) player.onUpdate(reveal);
@@ -593,9 +646,10 @@
       const added = mutations.flatMap((m) => [...m.addedNodes])
         .filter((item) => item instanceof HTMLElement && item.dataset.id);
       if (added.length > 1) quietly();
+      filter.apply();
       for (const item of added) {
         placeSorted(list, item);
-        if (+item.dataset.at > now() && notice) {
+        if (+item.dataset.at > now() && notice && !item.hasAttribute("data-unmatched")) {
           notice.textContent = `New annotation ahead at ${timecode(+item.dataset.at)}.`;
           notice.dataset.at = item.dataset.at;
           notice.hidden = false;
@@ -686,7 +740,7 @@
       if (!player) return;
       const t = now(), fromJump = lastJump !== null && Math.abs(t - lastJump) < 1000;
       const ref = fromJump ? lastJump : t;
-      const times = annotationsIn(list).map((item) => +item.dataset.at);
+      const times = matchedIn(list).map((item) => +item.dataset.at);
       const to = direction < 0
         ? times.filter((at) => at < (fromJump ? ref : ref - 1000)).at(-1)
         : times.find((at) => at > ref);
@@ -725,10 +779,12 @@
   // Hidden tabs keep their socket: a viewer with the video in a background tab is still
   // watching, and presence should not flap each time they switch tabs.
   // A thread morphed to its new state keeps what this page decided about it: which items are
-  // due (hidden), which controls this viewer gets (hidden), whether it is expanded (open).
+  // due (hidden), which controls this viewer gets (hidden), whether it is expanded (open),
+  // whether it matches the filter (data-unmatched, until the next answer says otherwise).
   const configure = () => {
     htmx.config.ws = Object.assign(htmx.config.ws || {}, { pauseOnBackground: false });
-    htmx.config.morphIgnore = [...new Set([...(htmx.config.morphIgnore || []), "hidden", "open"])];
+    htmx.config.morphIgnore = [...new Set([...(htmx.config.morphIgnore || []), "hidden", "open",
+      "data-unmatched"])];
   };
   let page = null;
   const currentPage = () => {
