@@ -8,20 +8,17 @@ the whole filter (a GET of the page with `?filter=&q=`); with it, the player shi
 from the ids this module's fragment lists, asking again after each live change.
 """
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from markupsafe import Markup
 
 from app import multimedia
 
 LABELS = {"all": "All", "open": "Open", "resolved": "Resolved", "mine": "Mine",
           "mentioning": "Mentioning me"}
-_THREAD = re.compile(r'<li id="annotation-([0-9]+)"')  # how _annotations.html opens a thread
 
 
 @dataclass(frozen=True)
@@ -55,15 +52,6 @@ class Finding:
     def page_url(self, name: str | None = None) -> str:
         """The watch page showing this search under a filter: what works without JavaScript."""
         return f"/watch/{self.video.id}-{self.video.slug}{self.query(name)}"
-
-    def marked(self, threads: str) -> Markup:
-        """The rendered list with each thread that does not match marked data-unmatched."""
-        # Added to this page's copy only: _annotations.html renders the same bytes for every
-        # viewer and every push, and a mark is this viewer's. Bodies are escaped, so the only
-        # '<li id="annotation-' in the list is a thread's own opening tag.
-        matching = self.matching or set()
-        return Markup(_THREAD.sub(lambda found: found[0] if int(found[1]) in matching
-                                  else found[0] + " data-unmatched", threads))
 
 
 async def find_threads(request: Request, video: multimedia.Video) -> Finding:

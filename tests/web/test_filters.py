@@ -15,8 +15,8 @@ HTMX = {"HX-Request": "true"}
 
 def threads_on(html: str) -> dict[int, bool]:
     """Every thread in the page's list, and whether it is shown (not marked data-unmatched)."""
-    return {int(id_): not unmatched for id_, unmatched in
-            re.findall(r'<li id="annotation-(\d+)"( data-unmatched)?', html)}
+    return {int(id_): " data-unmatched" not in attributes for id_, attributes in
+            re.findall(r'<li id="annotation-(\d+)"([^>]*)>', html)}
 
 
 def shown(html: str) -> set[int]:
