@@ -2,6 +2,7 @@
 
 import re
 from typing import Annotated
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath, FromQuery, QueryParameter
@@ -74,7 +75,12 @@ class WatchController(Controller):
 
 
 def _canonical(request: Request, video: multimedia.Video) -> Redirect:
-    """A permanent redirect to the video's canonical watch URL, keeping a link's moment (?t=)."""
+    """A permanent redirect to the video's canonical watch URL, keeping a link's moment (?t=)
+    and what it filters and searches (filter, q), and nothing else."""
     moment = request.query_params.get("t", "")
-    query = f"?t={moment}" if MOMENT.fullmatch(moment) else ""
+    kept = {"t": moment} if MOMENT.fullmatch(moment) else {}
+    name = multimedia.clean_filter(request.query_params.get("filter"), request.state.user)
+    q = " ".join(multimedia.search_terms(request.query_params.get("q", "")))
+    kept |= ({"filter": name} if name != "all" else {}) | ({"q": q} if q else {})
+    query = f"?{urlencode(kept)}" if kept else ""
     return Redirect(f"/watch/{video.id}-{video.slug}{query}", status_code=301)

@@ -113,6 +113,15 @@ def test_a_stale_slug_redirects_permanently_to_the_current_one(client, run):
     assert (response.status_code, response.headers["location"]) == (301, f"/watch/{video.id}-second-name")
 
 
+def test_a_redirect_keeps_the_moment_the_filter_and_the_search_and_drops_the_rest(client, run):
+    video = run(make_video, run(make_user), title="Kept")
+    response = client.get(f"/watch/{video.id}?t=12.5&filter=open&q=caf%C3%A9+bar&utm=x",
+                          follow_redirects=False)
+    assert response.headers["location"] == f"/watch/{video.id}-kept?t=12.5&filter=open&q=caf%C3%A9+bar"
+    response = client.get(f"/watch/{video.id}-old?filter=mine&t=soon", follow_redirects=False)
+    assert response.headers["location"] == f"/watch/{video.id}-kept"  # Mine needs a viewer
+
+
 @pytest.mark.parametrize("path", ["/watch/999999999", "/watch/999999999-gone", "/watch/not-a-video",
                                   "/watch/" + "9" * 30, "/watch/²-x"])
 def test_an_unknown_video_is_not_found(client, path):
