@@ -1,15 +1,18 @@
-"""Shared fixtures: a throwaway database, the app, an HTTP client and signed-in helpers."""
+"""Shared fixtures: a throwaway database (and a PostgreSQL server for tests on both engines),
+the app, an HTTP client and signed-in helpers."""
 
 import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
 
-from app.database import use_database
+from app.database import close_pool, open_pool, use_database
+from app.devservices.postgres import PostgresCluster
 from app.main import create_app
 from app.settings import Settings
 from tests import diagnostics
@@ -90,3 +93,34 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD):
     """Sign the client in through the real form."""
     return post_form(client, "/sign-in", {"username": username, "password": password},
                      follow_redirects=False)
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    """A private, migrated PostgreSQL server for the module that asks for it."""
+    from tests.test_migrations import migrate  # a test module's helper: imported once it is needed
+
+    with PostgresCluster() as cluster:
+        diagnostics.watch_log("postgres", cluster.log_path)
+        migrate(DATABASE_URL=cluster.url)
+        yield cluster.url
+
+
+@pytest.fixture
+async def on_postgres(postgres_url):
+    """The app's tables bound to PostgreSQL for one test, then back to the test database."""
+    engine = use_database(replace(Settings.from_env(), database_url=postgres_url))
+    await open_pool(engine)
+    try:
+        yield postgres_url
+    finally:
+        await close_pool(engine)
+        use_database(Settings.from_env())
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def either_engine(request):
+    """Each test once on the test SQLite database and once on a migrated PostgreSQL server."""
+    if request.param == "postgres":
+        request.getfixturevalue("on_postgres")
+    yield request.param

@@ -1,52 +1,22 @@
 """Finding threads on a video by filter and by words, on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
-from dataclasses import replace
 
 import pytest
 
 from app import multimedia
-from app.database import close_pool, open_pool, use_database
-from app.devservices.postgres import PostgresCluster
 from app.multimedia import Annotation, search_video_annotations
-from app.settings import Settings
-from tests.diagnostics import watch_log
 from tests.factories import make_annotation, make_user, make_video
-from tests.test_migrations import migrate
 
 TRICKY = ['"', '"unbalanced', "*", "a*", "NEAR", "NEAR(a b)", "-", "-clock", "body:clock",
           ":", "^", "a OR b", "AND", "NOT", "(", ")", "'", "''", "\\", "%", "_", "!", "&", "|",
           "<->", "clock:*", "{body}", "🎉", "🎉🎉 🙈", "\u200b", "x" * 300, "a b c d e f g h i j k"]
 
 
-@pytest.fixture(scope="module")
-def postgres_url():
-    """A private, migrated PostgreSQL server for this module's PostgreSQL runs."""
-    with PostgresCluster() as cluster:
-        watch_log("postgres", cluster.log_path)
-        migrate(DATABASE_URL=cluster.url)
-        yield cluster.url
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def engine(request):
-    """Each test once on the test SQLite file and once on PostgreSQL."""
-    if request.param == "sqlite":
-        yield "sqlite"
-        return
-    engine = use_database(replace(Settings.from_env(), database_url=request.getfixturevalue("postgres_url")))
-    await open_pool(engine)
-    try:
-        yield "postgres"
-    finally:
-        await close_pool(engine)
-        use_database(Settings.from_env())
-
-
 async def found(video, query="", viewer=None, filter="all") -> set[int]:
     return await search_video_annotations(video.id, query, viewer, filter)
 
 
-async def test_words_find_annotations_by_the_start_of_any_word_in_any_order(engine):
+async def test_words_find_annotations_by_the_start_of_any_word_in_any_order(either_engine):
     alice = await make_user()
     video = await make_video(alice)
     clock = await make_annotation(alice, video, "Look at the clock tower", 1000)
@@ -57,7 +27,7 @@ async def test_words_find_annotations_by_the_start_of_any_word_in_any_order(engi
     assert await found(video, "ock") == set()  # the start of a word, not any part of it
 
 
-async def test_a_matching_reply_brings_its_thread_and_deleted_items_are_not_found(engine):
+async def test_a_matching_reply_brings_its_thread_and_deleted_items_are_not_found(either_engine):
     alice, bob = await make_user(), await make_user()
     video = await make_video(alice)
     thread = await make_annotation(alice, video, "First scene", 1000)
@@ -67,7 +37,7 @@ async def test_a_matching_reply_brings_its_thread_and_deleted_items_are_not_foun
     assert await found(video, "lighthouse") == {thread.id}
 
 
-async def test_an_edit_changes_what_the_index_finds(engine):
+async def test_an_edit_changes_what_the_index_finds(either_engine):
     alice = await make_user()
     video = await make_video(alice)
     note = await make_annotation(alice, video, "A red balloon", 1000)
@@ -76,7 +46,7 @@ async def test_an_edit_changes_what_the_index_finds(engine):
     assert await found(video, "kite") == {note.id}
 
 
-async def test_a_deleted_annotation_with_replies_is_found_through_its_replies_only(engine):
+async def test_a_deleted_annotation_with_replies_is_found_through_its_replies_only(either_engine):
     alice, bob = await make_user(), await make_user()
     video = await make_video(alice)
     thread = await make_annotation(alice, video, "Opening credits", 1000)
@@ -86,7 +56,7 @@ async def test_a_deleted_annotation_with_replies_is_found_through_its_replies_on
     assert await found(video, "music") == {thread.id}
 
 
-async def test_a_username_finds_what_its_author_wrote_and_words_combine_with_it(engine):
+async def test_a_username_finds_what_its_author_wrote_and_words_combine_with_it(either_engine):
     alice, bob = await make_user("alice"), await make_user("bob")
     video = await make_video(alice)
     mine = await make_annotation(alice, video, "Cut here", 1000)
@@ -97,7 +67,7 @@ async def test_a_username_finds_what_its_author_wrote_and_words_combine_with_it(
     assert await found(video, "cut") == {mine.id, theirs.id}
 
 
-async def test_non_ascii_words_are_found(engine):
+async def test_non_ascii_words_are_found(either_engine):
     alice = await make_user()
     video = await make_video(alice)
     cafe = await make_annotation(alice, video, "Un café avec Müller", 1000)
@@ -111,14 +81,14 @@ async def test_non_ascii_words_are_found(engine):
 
 
 @pytest.mark.parametrize("query", TRICKY)
-async def test_query_syntax_in_the_box_is_plain_text_and_never_an_error(engine, query):
+async def test_query_syntax_in_the_box_is_plain_text_and_never_an_error(either_engine, query):
     alice = await make_user()
     video = await make_video(alice)
     await make_annotation(alice, video, 'Body: a "NEAR" clock - b OR c * d', 1000)
     assert isinstance(await found(video, query), set)
 
 
-async def test_near_and_minus_are_words_not_operators(engine):
+async def test_near_and_minus_are_words_not_operators(either_engine):
     alice = await make_user()
     video = await make_video(alice)
     near = await make_annotation(alice, video, "Stand near the door", 1000)
@@ -128,7 +98,7 @@ async def test_near_and_minus_are_words_not_operators(engine):
     assert await found(video, "body:clock") == set()  # both words, and "body" is in neither
 
 
-async def test_open_and_resolved_ask_about_the_thread(engine):
+async def test_open_and_resolved_ask_about_the_thread(either_engine):
     alice, bob = await make_user(), await make_user()
     video = await make_video(alice)
     done = await make_annotation(alice, video, "Fix the colour", 1000)
@@ -141,7 +111,7 @@ async def test_open_and_resolved_ask_about_the_thread(engine):
     assert await found(video, "fixed", filter="open") == set()
 
 
-async def test_mine_finds_threads_where_the_viewer_wrote_the_annotation_or_a_reply(engine):
+async def test_mine_finds_threads_where_the_viewer_wrote_the_annotation_or_a_reply(either_engine):
     alice, bob = await make_user(), await make_user()
     video = await make_video(alice)
     written = await make_annotation(bob, video, "Mine", 1000)
@@ -152,7 +122,7 @@ async def test_mine_finds_threads_where_the_viewer_wrote_the_annotation_or_a_rep
     assert await found(video, "answer", viewer=bob, filter="mine") == {replied.id}
 
 
-async def test_mentioning_me_finds_the_annotation_or_reply_that_mentions_the_viewer(engine):
+async def test_mentioning_me_finds_the_annotation_or_reply_that_mentions_the_viewer(either_engine):
     alice, bob, carol = await make_user(), await make_user(), await make_user()
     video = await make_video(alice)
     direct = await make_annotation(alice, video, f"@{bob.username} look", 1000)
@@ -164,7 +134,7 @@ async def test_mentioning_me_finds_the_annotation_or_reply_that_mentions_the_vie
     assert await found(video, viewer=bob, filter="mentioning") == {thread.id}
 
 
-async def test_mine_and_mentioning_me_without_a_viewer_and_unknown_filters_mean_all(engine):
+async def test_mine_and_mentioning_me_without_a_viewer_and_unknown_filters_mean_all(either_engine):
     alice = await make_user()
     video = await make_video(alice)
     note = await make_annotation(alice, video, "Anything", 1000)
@@ -172,7 +142,7 @@ async def test_mine_and_mentioning_me_without_a_viewer_and_unknown_filters_mean_
         assert await found(video, filter=name) == {note.id}
 
 
-async def test_other_videos_threads_are_never_found(engine):
+async def test_other_videos_threads_are_never_found(either_engine):
     alice = await make_user()
     video, other = await make_video(alice), await make_video(alice)
     await make_annotation(alice, other, "Elsewhere", 1000)
@@ -180,8 +150,8 @@ async def test_other_videos_threads_are_never_found(engine):
     assert await search_video_annotations(0, "elsewhere", None, "all") == set()
 
 
-async def test_each_engine_searches_through_its_own_full_text_index(engine):
-    if engine == "sqlite":
+async def test_each_engine_searches_through_its_own_full_text_index(either_engine):
+    if either_engine == "sqlite":
         rows = await Annotation.raw("SELECT name FROM sqlite_master WHERE name = 'annotations_fts'")
     else:
         async with Annotation._meta.db.transaction():  # one connection for both statements

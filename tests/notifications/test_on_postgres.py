@@ -2,40 +2,11 @@
 and the rest of the context behaves as on SQLite."""
 
 import asyncio
-from dataclasses import replace
-
-import pytest
 
 from app import multimedia, notifications
-from app.database import close_pool, open_pool, use_database
-from app.devservices.postgres import PostgresCluster
-from app.settings import Settings
-from tests.diagnostics import watch_log
 from tests.factories import make_annotation, make_user, make_video
-from tests.test_migrations import migrate
 
 REACTORS = 6
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    """A private, migrated PostgreSQL server for this module."""
-    with PostgresCluster() as cluster:
-        watch_log("postgres", cluster.log_path)
-        migrate(DATABASE_URL=cluster.url)
-        yield cluster.url
-
-
-@pytest.fixture
-async def on_postgres(postgres_url):
-    """The app's tables bound to PostgreSQL for one test, then back to the test database."""
-    engine = use_database(replace(Settings.from_env(), database_url=postgres_url))
-    await open_pool(engine)
-    try:
-        yield postgres_url
-    finally:
-        await close_pool(engine)
-        use_database(Settings.from_env())
 
 
 async def test_reactions_arriving_at_once_make_one_group_and_one_new_unread(on_postgres):
