@@ -33,6 +33,7 @@ ANNOTATION = ('<li id="annotation-{id}" class="annotation" data-id="{id}" data-a
               'aria-label="React to the annotation at {tc}">React</button>\n'
               '    <button type="button" class="link" data-resolve hidden>Resolve</button>\n'
               '    <button type="button" class="link" data-reply hidden>Reply</button>\n'
+              '    <button type="button" class="link" data-mute hidden>Mute {author}</button>\n'
               '    <button type="button" class="link" data-edit hidden>Edit</button>\n'
               '    <form class="delete" hx-ws:send data-delete hidden>\n'
               '      <input type="hidden" name="event" value="delete_annotation">\n'

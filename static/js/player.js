@@ -74,7 +74,9 @@
   const spanOf = (item) => span(+item.dataset.at, +item.dataset.until || 0);
   const annotationsIn = (list) => [...list.children].filter((item) => item.dataset.id);
   // The threads a filter or search leaves showing: the timeline and j/k see only these.
-  const matchedIn = (list) => annotationsIn(list).filter((item) => !item.hasAttribute("data-unmatched"));
+  // (and, of those, the ones this viewer did not mute).
+  const matchedIn = (list) => annotationsIn(list).filter((item) => !item.hasAttribute("data-unmatched")
+    && !item.hasAttribute("data-muted"));
 
   function placeSorted(list, item) {
     let next = null;
@@ -529,6 +531,67 @@
     return { apply };
   }
 
+  // ---- mute for myself: a viewer hides someone's annotations and replies from their own
+  // pages only. Kept in this browser (localStorage, shared by its tabs) and decided from each
+  // item's data-user-id, so what the server sends stays the same bytes for everyone; a muted
+  // item is marked data-muted, which CSS hides. ----
+  const MUTED_KEY = "videologue:muted";
+  function muting(live, list, changed) {
+    const panel = live.querySelector("[data-muted-people]");
+    const read = () => {
+      try { return new Map(JSON.parse(localStorage.getItem(MUTED_KEY) || "[]")); } catch { return new Map(); }
+    };
+    let muted = read();
+    const save = () => { try { localStorage.setItem(MUTED_KEY, JSON.stringify([...muted])); } catch { /* private mode */ } };
+    const apply = () => {
+      let marked = false;
+      for (const item of list.querySelectorAll(".annotation[data-user-id], .reply[data-user-id]")) {
+        const out = muted.has(item.dataset.userId) && item.dataset.userId !== live.dataset.viewerId;
+        if (out !== item.hasAttribute("data-muted")) { item.toggleAttribute("data-muted", out); marked = true; }
+      }
+      if (marked) changed();
+    };
+    const render = () => {
+      if (!panel) return;
+      const buttons = [...muted].map(([id, name]) => {
+        const button = document.createElement("button");
+        Object.assign(button, { type: "button", className: "link", textContent: `Unmute ${name}` });
+        button.dataset.unmute = id;
+        return button;
+      });
+      const label = document.createElement("span");
+      label.textContent = "Hidden for you: ";
+      panel.replaceChildren(label, ...buttons);
+      panel.hidden = muted.size === 0;
+    };
+    list.addEventListener("click", (event) => {
+      const mute = event.target.closest("[data-mute]");
+      const item = mute?.closest("[data-user-id]");
+      if (!item) return;
+      const author = item.querySelector(":scope > .note > .author, :scope > .author")?.textContent || "someone";
+      muted.set(item.dataset.userId, author);
+      save();
+      apply();
+      render();
+      panel?.querySelector(`[data-unmute="${item.dataset.userId}"]`)?.focus();
+    });
+    panel?.addEventListener("click", (event) => {
+      const unmute = event.target.closest("[data-unmute]");
+      if (!unmute) return;
+      muted.delete(unmute.dataset.unmute);
+      save();
+      apply();
+      render();
+      (panel.querySelector("[data-unmute]") || list).focus?.();
+    });
+    window.addEventListener("storage", (event) => {
+      if (event.key === MUTED_KEY) { muted = read(); apply(); render(); }
+    });
+    new MutationObserver(apply).observe(list, { childList: true, subtree: true });
+    apply();
+    render();
+  }
+
   // ---- reactions and resolving: items carry buttons, not forms; one hidden form each
   // (#react-form, #resolve-form) is filled in with the item and submitted over the socket.
   function reactionsAndResolving(live, list) {
@@ -610,6 +673,7 @@
     const seek = (ms) => { if (player) { player.seekTo(ms); reveal(); } };
     const markers = strip ? timeline(strip, list, seek) : null;
     const filter = annotationFilter(list, () => { if (markers) markers.sync(); reveal(); });
+    muting(live, list, () => { if (markers) markers.sync(); reveal(); });
     // The list is a polite live region: an annotation is announced when it appears, posted live
     // or reached by playback. A seek or a replay can bring dozens at once: ask screen readers to
     // let that burst pass (aria-busy) rather than read every one.
@@ -784,7 +848,7 @@
   const configure = () => {
     htmx.config.ws = Object.assign(htmx.config.ws || {}, { pauseOnBackground: false });
     htmx.config.morphIgnore = [...new Set([...(htmx.config.morphIgnore || []), "hidden", "open",
-      "data-unmatched"])];
+      "data-unmatched", "data-muted"])];
   };
   let page = null;
   const currentPage = () => {
@@ -820,15 +884,17 @@
   // this page shows Reply to a signed-in viewer, Edit to the item's author, Delete to its author
   // and the video's owner. Fragments are the same bytes for every viewer, so each page decides
   // for itself; the server refuses anyone else whatever the page shows.
-  // React goes to signed-in viewers and Resolve to the author and the owner, like Delete; a
+  // React goes to signed-in viewers, Resolve to the author and the owner, like Delete, and Mute
+  // to everyone but the author; a
   // reaction count is pressed when `data-by` lists this viewer, and read-only when signed out.
   const within = (root, selector) => [...(root.matches(selector) ? [root] : []), ...root.querySelectorAll(selector)];
   function showActions(root) {
     if (!(root instanceof Element)) return;
-    for (const control of within(root, "[data-reply], [data-edit], [data-delete], [data-react], [data-resolve]")) {
+    for (const control of within(root, "[data-reply], [data-edit], [data-delete], [data-react], [data-resolve], [data-mute]")) {
       const live = control.closest("[data-live]"), item = control.closest("[data-user-id]");
       const viewer = live?.dataset.viewerId, mine = Boolean(viewer) && viewer === item?.dataset.userId;
-      const allowed = "reply" in control.dataset || "react" in control.dataset ? Boolean(viewer)
+      const allowed = "mute" in control.dataset ? !mine
+        : "reply" in control.dataset || "react" in control.dataset ? Boolean(viewer)
         : "edit" in control.dataset ? mine : mine || (Boolean(viewer) && viewer === live.dataset.ownerId);
       control.hidden = !allowed;
     }
