@@ -56,6 +56,10 @@ class Coalescer:
             window.parts[_target(broadcast.html)] = broadcast.html
             window.seq = broadcast.seq
 
+    def holding(self, topic: str) -> bool:
+        """Whether a window is open on the topic (the next reaction would be held)."""
+        return topic in self._windows
+
     def forget(self, topic: str) -> None:
         """Drop what a topic this node no longer serves was holding."""
         if (window := self._windows.pop(topic, None)) is not None:

@@ -70,19 +70,20 @@ def clean_annotation(body: object, at: object, until: object = None) -> tuple[st
     return text, millis, end
 
 
-def _bump(video_id: int) -> Statement:
+def next_change(video_id: int) -> Statement:
     """The video's next change number: required, so a deleted video voids the transaction."""
     return Statement("UPDATE videos SET change_seq = change_seq + 1 WHERE id = {} RETURNING change_seq",
                      (video_id,), required=True)
 
 
-_NEXT = "(SELECT change_seq FROM videos WHERE id = {})"
+# The change number the transaction took (after next_change), for a row it changes to record.
+CURRENT_CHANGE = "(SELECT change_seq FROM videos WHERE id = {})"
 _INSERT = ('INSERT INTO annotations ("user", video, body, mentions, at, until, parent, created_at, '
            "seq, created_seq, replies) SELECT {}, id, {}, {}, {}, {}, {}, {}, change_seq, change_seq, 0 "
            "FROM videos WHERE id = {} RETURNING id")
 
 
-def _thread(top_id: int) -> Statement:
+def thread_statement(top_id: int) -> Statement:
     """A top-level annotation and its live replies, read inside the change's transaction."""
     return Statement(f'SELECT {COLUMNS} FROM annotations AS a LEFT JOIN users AS u ON u."id" = a."user" '
                      'WHERE a."id" = {} OR (a."parent" = {} AND a."deleted_at" IS NULL) ORDER BY a."id"',
@@ -97,7 +98,7 @@ async def annotate_video(user: User, video_id: int, body: object, at: object,
         raise NotFoundError("video", video_id)
     mentions, now = await find_mentions(text), datetime.now(UTC)
     results = await atomically(Annotation._meta.db, [
-        _bump(video_id),
+        next_change(video_id),
         Statement(_INSERT, (user.id, text, mentions, millis, end, None, now, video_id), required=True)])
     if results is None:
         raise NotFoundError("video", video_id)
@@ -106,13 +107,14 @@ async def annotate_video(user: User, video_id: int, body: object, at: object,
                           until=end, seq=seq, created_seq=seq, mentions=mentions)
 
 
-async def _find(annotation_id: object) -> dict:
-    """The annotation's row with its video's owner, or NotFoundError when missing or deleted."""
+async def find_live(annotation_id: object) -> dict:
+    """A live annotation's or reply's row (id, video, user, parent, at, body, resolved_at) with
+    its video's owner, or NotFoundError when missing or deleted: what every change checks first."""
     row = None
     if isinstance(annotation_id, int) and is_id(annotation_id):
         row = await Annotation.select(
             Annotation.id, Annotation.video, Annotation.user, Annotation.parent, Annotation.at,
-            Annotation.video.user.as_alias("owner")).where(
+            Annotation.body, Annotation.resolved_at, Annotation.video.user.as_alias("owner")).where(
             Annotation.id == annotation_id, Annotation.deleted_at.is_null()).first()
     if row is None:
         raise NotFoundError("annotation", annotation_id)
@@ -123,11 +125,11 @@ async def reply_to_annotation(user: User, annotation_id: object, body: object) -
     """Reply to an annotation (a reply to a reply joins the same thread); ValidationError,
     NotFoundError for an unknown or deleted annotation."""
     text = clean_body(body)
-    target = await _find(annotation_id)
-    top = await _find(target["parent"]) if target["parent"] else target
+    target = await find_live(annotation_id)
+    top = await find_live(target["parent"]) if target["parent"] else target
     video_id, mentions, now = top["video"], await find_mentions(text), datetime.now(UTC)
     results = await atomically(Annotation._meta.db, [
-        _bump(video_id),
+        next_change(video_id),
         Statement('UPDATE annotations SET replies = replies + 1 WHERE id = {} '
                   "AND deleted_at IS NULL RETURNING replies", (top["id"],), required=True),
         Statement(_INSERT, (user.id, text, mentions, top["at"], None, top["id"], now, video_id),
@@ -144,17 +146,17 @@ async def edit_annotation(user: User, annotation_id: object, body: object) -> An
     """Replace the body of the user's own annotation or reply; ValidationError, NotFoundError,
     or NotAllowedError for anyone but its author (a video's owner may delete, not rewrite)."""
     text = clean_body(body)
-    row = await _find(annotation_id)
+    row = await find_live(annotation_id)
     if row["user"] != user.id:
         raise NotAllowedError(f"annotation {annotation_id}")
     video_id = row["video"]
     statements = [
-        _bump(video_id),
-        Statement("UPDATE annotations SET body = {}, mentions = {}, edited_at = {}, seq = " + _NEXT +
+        next_change(video_id),
+        Statement("UPDATE annotations SET body = {}, mentions = {}, edited_at = {}, seq = " + CURRENT_CHANGE +
                   " WHERE id = {} AND deleted_at IS NULL RETURNING id",
                   (text, await find_mentions(text), datetime.now(UTC), video_id, row["id"]),
                   required=True),
-        _thread(row["id"]) if row["parent"] is None else _item(row["id"], row["parent"])]
+        thread_statement(row["id"]) if row["parent"] is None else _item(row["id"], row["parent"])]
     results = await atomically(Annotation._meta.db, statements)
     if results is None:
         raise NotFoundError("annotation", annotation_id)
@@ -177,24 +179,24 @@ def _changed(rows: list[dict], top_level: bool) -> AnnotationView:
 async def delete_annotation(user: User, annotation_id: object) -> AnnotationView:
     """Delete an annotation or reply as its author or its video's owner; NotFoundError /
     NotAllowedError otherwise. A deleted annotation's replies stay under a "deleted" note."""
-    row = await _find(annotation_id)
+    row = await find_live(annotation_id)
     if user.id not in (row["user"], row["owner"]):
         raise NotAllowedError(f"annotation {annotation_id}")
     video_id, parent = row["video"], row["parent"]
     # Kept as a row with deleted_at set and a new change number, so viewers who were away learn
     # of it when they rejoin; the condition makes a concurrent second delete void.
     statements = [
-        _bump(video_id),
-        Statement("UPDATE annotations SET deleted_at = {}, seq = " + _NEXT +
+        next_change(video_id),
+        Statement("UPDATE annotations SET deleted_at = {}, seq = " + CURRENT_CHANGE +
                   " WHERE id = {} AND deleted_at IS NULL RETURNING id",
                   (datetime.now(UTC), video_id, row["id"]), required=True)]
     if parent is None:
-        statements.append(_thread(row["id"]))
+        statements.append(thread_statement(row["id"]))
     else:
         # A deleted annotation whose last reply goes leaves the list too: it changes with it.
         statements.append(Statement(
             "UPDATE annotations SET replies = replies - 1, seq = CASE WHEN deleted_at IS NOT NULL "
-            "AND replies = 1 THEN " + _NEXT + " ELSE seq END WHERE id = {} RETURNING id",
+            "AND replies = 1 THEN " + CURRENT_CHANGE + " ELSE seq END WHERE id = {} RETURNING id",
             (video_id, parent)))
         statements.append(_item(row["id"], parent))
     results = await atomically(Annotation._meta.db, statements)

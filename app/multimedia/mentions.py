@@ -38,11 +38,13 @@ async def find_mentions(body: str) -> str:
 
 
 def parse_mentions(mentions: str) -> list[tuple[int, str]]:
-    """The (user id, username) pairs a mentions column holds, in order."""
+    """The (user id, username) pairs a " id:username id:username " list holds (a mentions
+    column, or a notification's actors), in order; anything malformed is skipped."""
     pairs = []
     for item in mentions.split():
         user_id, _, username = item.partition(":")
-        pairs.append((int(user_id), username))
+        if user_id.isdecimal() and len(user_id) < 19 and username:
+            pairs.append((int(user_id), username))
     return pairs
 
 

@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 
 from app.accounts.tables import User
 from app.database import Statement, atomically
-from app.multimedia.annotations import _NEXT, _bump
-from app.multimedia.ids import is_id
+from app.multimedia.annotations import CURRENT_CHANGE, find_live, next_change
 from app.multimedia.tables import Annotation
 from app.validation import NotFoundError, ValidationError
 
@@ -77,25 +76,13 @@ def _summary(engine_type: str) -> str:
             'WHERE r."annotation" = {}), \'\')')
 
 
-async def _target(annotation_id: object) -> dict:
-    """The live annotation or reply reacted to, or NotFoundError."""
-    row = None
-    if isinstance(annotation_id, int) and is_id(annotation_id):
-        row = await Annotation.select(Annotation.id, Annotation.video, Annotation.user,
-                                      Annotation.parent, Annotation.at, Annotation.body).where(
-            Annotation.id == annotation_id, Annotation.deleted_at.is_null()).first()
-    if row is None:
-        raise NotFoundError("annotation", annotation_id)
-    return row
-
-
 async def toggle_reaction(user: User, annotation_id: object, emoji: object) -> ReactionChange | None:
     """Add the user's `emoji` reaction to an annotation or reply, or take it back if they had
     it; ValidationError for an emoji not offered, NotFoundError for a missing or deleted item,
     None when a simultaneous toggle of the same reaction (another tab) made this one moot."""
     if emoji not in EMOJI:
         raise ValidationError({"emoji": "That reaction is not one of those offered."})
-    target = await _target(annotation_id)
+    target = await find_live(annotation_id)
     engine = Annotation._meta.db
     had = await Annotation.raw('SELECT "id" FROM reactions WHERE "annotation" = {} AND "user" = {} '
                                'AND "emoji" = {}', target["id"], user.id, emoji)
@@ -108,9 +95,9 @@ async def toggle_reaction(user: User, annotation_id: object, emoji: object) -> R
                            (target["id"], user.id, emoji, datetime.now(UTC)), required=True)
     video_id = target["video"]
     results = await atomically(engine, [
-        _bump(video_id), toggle,
+        next_change(video_id), toggle,
         Statement(f'UPDATE annotations SET "reactions" = {_summary(engine.engine_type)}, '
-                  f'"seq" = {_NEXT} WHERE "id" = {{}} AND "deleted_at" IS NULL '
+                  f'"seq" = {CURRENT_CHANGE} WHERE "id" = {{}} AND "deleted_at" IS NULL '
                   'RETURNING "seq", "reactions"', (target["id"], video_id, target["id"]),
                   required=True)])
     if results is None:

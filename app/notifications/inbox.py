@@ -4,9 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from app import multimedia
 from app.accounts import User
 from app.multimedia.ids import is_id
-from app.notifications.people import people
 from app.notifications.tables import Notification
 from app.validation import NotFoundError
 
@@ -47,7 +47,8 @@ _COLUMNS = (Notification.id, Notification.kind, Notification.actors, Notificatio
 
 
 def _view_of(row: dict) -> NotificationView:
-    return NotificationView(row["id"], row["kind"], tuple(name for _, name in people(row["actors"])),
+    actors = tuple(name for _, name in multimedia.parse_mentions(row["actors"]))
+    return NotificationView(row["id"], row["kind"], actors,
                             tuple(row["emojis"].split()), row["reactions"], row["excerpt"],
                             row["link"], row["updated_at"], row["read_at"] is not None)
 

@@ -541,9 +541,12 @@
     const read = () => {
       try { return new Map(JSON.parse(localStorage.getItem(MUTED_KEY) || "[]")); } catch { return new Map(); }
     };
-    let muted = read();
+    let muted = read(), anyMarked = false;
     const save = () => { try { localStorage.setItem(MUTED_KEY, JSON.stringify([...muted])); } catch { /* private mode */ } };
+    // Run on every change to the list: with nobody muted and nothing marked, there is nothing to look at.
     const apply = () => {
+      if (!muted.size && !anyMarked) return;
+      anyMarked = muted.size > 0;
       let marked = false;
       for (const item of list.querySelectorAll(".annotation[data-user-id], .reply[data-user-id]")) {
         const out = muted.has(item.dataset.userId) && item.dataset.userId !== live.dataset.viewerId;

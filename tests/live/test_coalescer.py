@@ -72,7 +72,7 @@ async def test_a_quiet_window_closes_and_the_next_reaction_goes_at_once_again():
     coalescer.hand_over(TOPIC, counts(7, "👍 1", 1))
     await member.next_arrival()
     # Two window lengths with nothing held close the window; the next one is not held.
-    while TOPIC in coalescer._windows:
+    while coalescer.holding(TOPIC):
         await asyncio.sleep(0.01)
     coalescer.hand_over(TOPIC, counts(7, "👍 2", 2))
     assert [(b.after, b.seq) for b in member.received] == [(0, 1), (1, 2)]
