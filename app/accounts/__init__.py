@@ -7,6 +7,8 @@ from app.accounts.tokens import Identity, sign_socket_token, verify_socket_token
 from app.accounts.users import (
     authenticate_user,
     change_password,
+    clean_guest_name,
+    create_guest,
     get_signed_in_user,
     list_users_by_ids,
     register_user,
@@ -20,6 +22,8 @@ __all__ = [
     "User",
     "authenticate_user",
     "change_password",
+    "clean_guest_name",
+    "create_guest",
     "find_users_by_usernames",
     "get_signed_in_user",
     "get_user_by_username",

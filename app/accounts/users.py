@@ -1,6 +1,7 @@
 """Registering, authenticating and looking up users."""
 
 import re
+import secrets
 
 from app.accounts.passwords import HashingBusy, hash_password, needs_rehash, verify_password
 from app.accounts.tables import User
@@ -56,7 +57,8 @@ async def authenticate_user(username: str, password: str) -> User | None:
 
     Raises HashingBusy, before any hash is computed, when the hashing queue is full.
     """
-    user = await User.objects().where(User.username_key == username.strip().lower()).first()
+    key = username.strip().lower()
+    user = await User.objects().where(User.username_key == key, User.guest.eq(False)).first()
     valid = await verify_password(user.password_hash if user else None, password)
     if not (user and valid):
         return None
@@ -117,3 +119,29 @@ async def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = await hash_password(new)
     await User.update({User.password_hash: user.password_hash}).where(User.id == user.id)
     await sign_out_everywhere(user)
+
+
+MAX_GUEST_NAME = 20
+
+
+def clean_guest_name(name: object) -> str:
+    """A guest's display name stripped, or ValidationError: 1–20 characters a database stores."""
+    text = " ".join(name.split()) if isinstance(name, str) else ""
+    if not text:
+        raise ValidationError({"name": "Choose the name others will see beside your comments."})
+    if len(text) > MAX_GUEST_NAME:
+        raise ValidationError({"name": f"Use at most {MAX_GUEST_NAME} characters."})
+    if not storable(text) or not text.isprintable():
+        raise ValidationError({"name": UNSTORABLE})
+    return text
+
+
+async def create_guest(name: object) -> User:
+    """A guest: someone without an account, shown under a display name they chose, who can
+    never sign in (no password, and a username key no username can be); ValidationError for a
+    bad name."""
+    display = clean_guest_name(name)
+    user = User(name=display, username=display, username_key=f"~{secrets.token_hex(9)}",
+                password_hash="", guest=True)
+    await user.save()
+    return user

@@ -29,6 +29,13 @@ async def close_video(app: Litestar, video_id: int) -> None:
         log.warning("closing the sockets of deleted video %s failed", video_id, exc_info=True)
 
 
+async def access_changed(app: Litestar, video_id: int, revoked_links: tuple[int, ...] = (),
+                         removed_users: tuple[int, ...] = ()) -> None:
+    """Tell every node that who may watch a video changed (its visibility, a collaborator
+    removed, share links revoked), so sockets that may no longer watch close at once."""
+    log.debug("access to video %s changed (%s, %s)", video_id, revoked_links, removed_users)
+
+
 async def update_badges(app: Litestar, user_ids: list[int]) -> None:
     """Push these users' unread-notification counts to their open pages, on every node.
 
@@ -62,5 +69,5 @@ async def watching_user_ids(app: Litestar, video_id: int) -> set[int]:
         return set()
 
 
-__all__ = ["LiveService", "close_video", "count_watching", "disconnect_user", "live_video_id",
+__all__ = ["LiveService", "access_changed", "close_video", "count_watching", "disconnect_user", "live_video_id",
            "update_badges", "video_socket", "watching_user_ids"]

@@ -1,5 +1,15 @@
 """Multimedia context: categories, videos and annotations."""
 
+from app.multimedia.access import (
+    COMMENT_RULES,
+    INVITED_ROLES,
+    LINK_ROLES,
+    VISIBILITIES,
+    Access,
+    may_watch,
+    owned_access,
+    video_access,
+)
 from app.multimedia.activity import RecentAnnotation, list_commenter_ids, list_recent_annotations
 from app.multimedia.annotations import (
     annotate_video,
@@ -9,6 +19,13 @@ from app.multimedia.annotations import (
     reply_to_annotation,
 )
 from app.multimedia.categories import list_categories, seed_categories
+from app.multimedia.collaborators import (
+    CollaboratorView,
+    change_collaborator,
+    invite_collaborator,
+    list_collaborators,
+    remove_collaborator,
+)
 from app.multimedia.ids import parse_id
 from app.multimedia.mentions import MENTION, mentioned_user_ids, parse_mentions
 from app.multimedia.participants import list_thread_authors
@@ -16,6 +33,18 @@ from app.multimedia.reactions import EMOJI as REACTION_EMOJI
 from app.multimedia.reactions import ReactionChange, ReactionCount, reaction_counts, toggle_reaction
 from app.multimedia.resolving import resolve_annotation
 from app.multimedia.search import FILTERS, clean_filter, search_terms, search_video_annotations
+from app.multimedia.share_links import (
+    EXPIRIES,
+    LinkClosed,
+    LinkView,
+    OpenedLink,
+    create_share_link,
+    find_guest,
+    join_as_guest,
+    list_share_links,
+    open_share_link,
+    revoke_share_link,
+)
 from app.multimedia.tables import Annotation, Category, Video
 from app.multimedia.threads import (
     AnnotationView,
@@ -51,13 +80,22 @@ from app.multimedia.videos import (
 )
 
 __all__ = [
-    "FILTERS",
+    "Access",
     "Annotation",
     "AnnotationView",
+    "COMMENT_RULES",
     "Category",
     "ChangePage",
+    "CollaboratorView",
+    "EXPIRIES",
+    "FILTERS",
+    "INVITED_ROLES",
+    "LINK_ROLES",
+    "LinkClosed",
+    "LinkView",
     "LowOnSpace",
     "MENTION",
+    "OpenedLink",
     "PartialUpload",
     "PlayerSource",
     "QuotaExceeded",
@@ -68,43 +106,57 @@ __all__ = [
     "UploadPolicy",
     "UploadRefused",
     "UploadTooLarge",
+    "VISIBILITIES",
     "Video",
     "VideoPage",
     "annotate_video",
+    "change_collaborator",
     "clean_annotation",
     "clean_filter",
     "count_annotations",
+    "create_share_link",
     "create_video",
-    "delete_annotation",
     "current_change_seq",
+    "delete_annotation",
     "delete_video",
     "edit_annotation",
+    "find_guest",
     "get_user_video",
     "get_video",
+    "invite_collaborator",
+    "join_as_guest",
     "list_annotations",
     "list_annotations_with_cursor",
     "list_categories",
     "list_change_page",
+    "list_collaborators",
     "list_commenter_ids",
     "list_recent_annotations",
+    "list_share_links",
     "list_thread_authors",
     "list_user_videos",
     "list_videos",
+    "may_watch",
     "mentioned_user_ids",
+    "open_share_link",
+    "owned_access",
     "parse_id",
     "parse_mentions",
     "parse_video_url",
     "reaction_counts",
+    "remove_collaborator",
     "reply_to_annotation",
     "resolve_annotation",
+    "revoke_share_link",
     "search_terms",
     "search_video_annotations",
     "seed_categories",
     "slugify",
     "start_upload",
-    "toggle_reaction",
     "stored_upload_bytes",
+    "toggle_reaction",
     "update_video",
     "upload_space_left",
+    "video_access",
     "video_exists",
 ]

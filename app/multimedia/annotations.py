@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from app.accounts.tables import User
 from app.database import Statement, atomically
+from app.multimedia.access import speaking_access, video_access
 from app.multimedia.ids import is_id
 from app.multimedia.mentions import find_mentions
 from app.multimedia.tables import Annotation
@@ -92,10 +93,10 @@ def thread_statement(top_id: int) -> Statement:
 
 async def annotate_video(user: User, video_id: int, body: object, at: object,
                          until: object = None) -> AnnotationView:
-    """Post the user's annotation on a video, or raise ValidationError / NotFoundError."""
+    """Post the user's annotation on a video, or raise ValidationError / NotFoundError, or
+    NotAllowedError when they may watch it but not comment (access.py)."""
     text, millis, end = clean_annotation(body, at, until)
-    if not is_id(video_id):
-        raise NotFoundError("video", video_id)
+    await speaking_access(user, video_id)
     mentions, now = await find_mentions(text), datetime.now(UTC)
     results = await atomically(Annotation._meta.db, [
         next_change(video_id),
@@ -108,13 +109,13 @@ async def annotate_video(user: User, video_id: int, body: object, at: object,
 
 
 async def find_live(annotation_id: object) -> dict:
-    """A live annotation's or reply's row (id, video, user, parent, at, body, resolved_at) with
-    its video's owner, or NotFoundError when missing or deleted: what every change checks first."""
+    """A live annotation's or reply's row (id, video, user, parent, at, body, resolved_at), or
+    NotFoundError when missing or deleted: what every change checks first (then access.py)."""
     row = None
     if isinstance(annotation_id, int) and is_id(annotation_id):
         row = await Annotation.select(
             Annotation.id, Annotation.video, Annotation.user, Annotation.parent, Annotation.at,
-            Annotation.body, Annotation.resolved_at, Annotation.video.user.as_alias("owner")).where(
+            Annotation.body, Annotation.resolved_at).where(
             Annotation.id == annotation_id, Annotation.deleted_at.is_null()).first()
     if row is None:
         raise NotFoundError("annotation", annotation_id)
@@ -123,9 +124,11 @@ async def find_live(annotation_id: object) -> dict:
 
 async def reply_to_annotation(user: User, annotation_id: object, body: object) -> AnnotationView:
     """Reply to an annotation (a reply to a reply joins the same thread); ValidationError,
-    NotFoundError for an unknown or deleted annotation."""
+    NotFoundError for an unknown or deleted annotation (or one on a video they may not watch),
+    NotAllowedError when they may not comment there."""
     text = clean_body(body)
     target = await find_live(annotation_id)
+    await speaking_access(user, target["video"])
     top = await find_live(target["parent"]) if target["parent"] else target
     video_id, mentions, now = top["video"], await find_mentions(text), datetime.now(UTC)
     results = await atomically(Annotation._meta.db, [
@@ -144,9 +147,11 @@ async def reply_to_annotation(user: User, annotation_id: object, body: object) -
 
 async def edit_annotation(user: User, annotation_id: object, body: object) -> AnnotationView:
     """Replace the body of the user's own annotation or reply; ValidationError, NotFoundError,
-    or NotAllowedError for anyone but its author (a video's owner may delete, not rewrite)."""
+    or NotAllowedError for anyone but its author (a video's owner may delete, not rewrite) and
+    for an author who may no longer comment there."""
     text = clean_body(body)
     row = await find_live(annotation_id)
+    await speaking_access(user, row["video"])
     if row["user"] != user.id:
         raise NotAllowedError(f"annotation {annotation_id}")
     video_id = row["video"]
@@ -177,10 +182,12 @@ def _changed(rows: list[dict], top_level: bool) -> AnnotationView:
 
 
 async def delete_annotation(user: User, annotation_id: object) -> AnnotationView:
-    """Delete an annotation or reply as its author or its video's owner; NotFoundError /
-    NotAllowedError otherwise. A deleted annotation's replies stay under a "deleted" note."""
+    """Delete an annotation or reply as its author or as the video's owner or a moderator;
+    NotFoundError / NotAllowedError otherwise. A deleted annotation's replies stay under a
+    "deleted" note."""
     row = await find_live(annotation_id)
-    if user.id not in (row["user"], row["owner"]):
+    access = await video_access(row["video"], user)
+    if row["user"] != user.id and not access.may_moderate:
         raise NotAllowedError(f"annotation {annotation_id}")
     video_id, parent = row["video"], row["parent"]
     # Kept as a row with deleted_at set and a new change number, so viewers who were away learn

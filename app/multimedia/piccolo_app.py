@@ -2,12 +2,20 @@
 
 from piccolo.conf.apps import AppConfig
 
-from app.multimedia.tables import Annotation, Category, Reaction, Video
+from app.multimedia.tables import (
+    Annotation,
+    Category,
+    Collaborator,
+    LinkMember,
+    Reaction,
+    ShareLink,
+    Video,
+)
 from app.settings import ROOT
 
 APP_CONFIG = AppConfig(
     app_name="multimedia",
     migrations_folder_path=str(ROOT / "migrations" / "multimedia"),
-    table_classes=[Category, Video, Annotation, Reaction],
+    table_classes=[Category, Video, Annotation, Reaction, Collaborator, ShareLink, LinkMember],
     migration_dependencies=["app.accounts.piccolo_app"],
 )

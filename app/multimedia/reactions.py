@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from app.accounts.tables import User
 from app.database import Statement, atomically
+from app.multimedia.access import speaking_access
 from app.multimedia.annotations import CURRENT_CHANGE, find_live, next_change
 from app.multimedia.tables import Annotation
 from app.validation import NotFoundError, ValidationError
@@ -79,10 +80,12 @@ def _summary(engine_type: str) -> str:
 async def toggle_reaction(user: User, annotation_id: object, emoji: object) -> ReactionChange | None:
     """Add the user's `emoji` reaction to an annotation or reply, or take it back if they had
     it; ValidationError for an emoji not offered, NotFoundError for a missing or deleted item,
-    None when a simultaneous toggle of the same reaction (another tab) made this one moot."""
+    None when a simultaneous toggle of the same reaction (another tab) made this one moot;
+    NotAllowedError when they may not comment on its video."""
     if emoji not in EMOJI:
         raise ValidationError({"emoji": "That reaction is not one of those offered."})
     target = await find_live(annotation_id)
+    await speaking_access(user, target["video"])
     engine = Annotation._meta.db
     had = await Annotation.raw('SELECT "id" FROM reactions WHERE "annotation" = {} AND "user" = {} '
                                'AND "emoji" = {}', target["id"], user.id, emoji)

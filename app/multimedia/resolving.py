@@ -1,4 +1,5 @@
-"""Resolving: the author of an annotation or its video's owner marks it resolved, or reopens it.
+"""Resolving: the author of an annotation, or the video's owner or a moderator, marks it
+resolved, or reopens it.
 
 A change like an edit: it takes the video's next change number, so every page, live or away,
 gets the thread in its new state.
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 
 from app.accounts.tables import User
 from app.database import Statement, atomically
+from app.multimedia.access import video_access
 from app.multimedia.annotations import CURRENT_CHANGE, find_live, next_change, thread_statement
 from app.multimedia.tables import Annotation
 from app.multimedia.threads import AnnotationView, threads_of
@@ -17,10 +19,12 @@ from app.validation import NotAllowedError, ValidationError
 async def resolve_annotation(user: User, annotation_id: object,
                              resolved: bool) -> AnnotationView | None:
     """Mark a top-level annotation resolved by the user (or reopen it, `resolved` False) as its
-    author or its video's owner, returning the thread; None when it already was in that state.
-    NotFoundError, NotAllowedError for anyone else, ValidationError for a reply."""
+    author (while they may comment) or as the video's owner or a moderator, returning the
+    thread; None when it already was in that state. NotFoundError, NotAllowedError for anyone
+    else, ValidationError for a reply."""
     row = await find_live(annotation_id)
-    if user.id not in (row["user"], row["owner"]):
+    access = await video_access(row["video"], user)
+    if not (access.may_moderate or (row["user"] == user.id and access.may_comment)):
         raise NotAllowedError(f"annotation {annotation_id}")
     if row["parent"] is not None:
         raise ValidationError({"id": "A reply cannot be resolved on its own: resolve its annotation."})

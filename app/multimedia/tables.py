@@ -1,4 +1,5 @@
-"""The multimedia context's tables: categories, videos and their annotations."""
+"""The multimedia context's tables: categories, videos, their annotations, and who else may
+watch or speak on a video (collaborators, share links and the people who came through them)."""
 
 from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
@@ -27,6 +28,11 @@ class Video(Table, tablename="videos"):
     change_seq = Integer(default=0)
     # The size of the file uploaded for it (0 for a link): what counts against the owner's quota.
     upload_bytes = BigInt(default=0)
+    # Who may watch (access.py): "public" (listed), "unlisted" (anyone with the link) or
+    # "private" (the owner, collaborators and share links); and who may comment on a public or
+    # unlisted one: "everyone" signed in, or "collaborators" only.
+    visibility = Varchar(length=10, default="public")
+    comments = Varchar(length=14, default="everyone")
 
 
 class Annotation(Table, tablename="annotations"):
@@ -63,4 +69,38 @@ class Reaction(Table, tablename="reactions"):
     annotation = ForeignKey(references=Annotation, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(references=User, on_delete=OnDelete.cascade)
     emoji = Varchar(length=8)
+    created_at = Timestamptz()
+
+
+class Collaborator(Table, tablename="collaborators"):
+    """A user the owner invited to a video with a role: viewer, commenter or moderator; unique
+    per (video, user)."""
+
+    video = ForeignKey(references=Video, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    role = Varchar(length=10)
+    created_at = Timestamptz()
+
+
+class ShareLink(Table, tablename="share_links"):
+    """A link the owner shares: whoever opens it may watch (role "viewer") or comment
+    ("commenter") until it expires or is revoked; optionally behind a password."""
+
+    video = ForeignKey(references=Video, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=60)
+    role = Varchar(length=10)
+    token = Varchar(length=32, unique=True, index=True)
+    password_hash = Varchar(length=255, default="")
+    expires_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class LinkMember(Table, tablename="link_members"):
+    """Someone who came in through a share link: a signed-in user who opened it, or a guest it
+    made. Their access lasts as long as the link's; unique per (link, user)."""
+
+    link = ForeignKey(references=ShareLink, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz()

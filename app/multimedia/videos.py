@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.accounts.tables import User
+from app.multimedia.access import COMMENT_RULES, EVERYONE, PRIVATE, PUBLIC, VISIBILITIES
 from app.multimedia.ids import MAX_ID, is_id, parse_id
 from app.multimedia.tables import Category, Video
 from app.multimedia.uploads import PartialUpload, is_uploaded_file, remove_uploaded_file
@@ -40,9 +41,9 @@ def _with_relations():
 
 
 async def list_videos(page: int = 1, category_id: int | None = None) -> VideoPage:
-    """Everyone's videos, newest first, one page at a time, optionally in one category."""
+    """Everyone's public videos, newest first, one page at a time, optionally in one category."""
     page = min(max(page, 1), LAST_PAGE)
-    query = _with_relations().order_by(Video.id, ascending=False)
+    query = _with_relations().where(Video.visibility == PUBLIC).order_by(Video.id, ascending=False)
     if category_id:
         query = query.where(Video.category == category_id)
     rows = await query.limit(PER_PAGE + 1).offset((page - 1) * PER_PAGE)
@@ -64,7 +65,7 @@ async def _find(video_id: int, *conditions) -> Video:
 
 
 async def get_video(video_id: int) -> Video:
-    """Any video by id, or NotFoundError."""
+    """Any video by id, or NotFoundError: for code that checked access first (access.py)."""
     return await _find(video_id)
 
 
@@ -119,12 +120,21 @@ async def _clean(attrs: dict[str, str], upload: PartialUpload | None = None,
     if category and (category_id is None or not await Category.exists().where(
             Category.id == category_id)):
         errors["category_id"] = "Pick a category from the list."
+    visibility = attrs.get("visibility", "").strip()
+    if visibility and visibility not in VISIBILITIES:
+        errors["visibility"] = "Pick public, unlisted or private."
+    comments = attrs.get("comments", "").strip() or EVERYONE
+    if comments not in COMMENT_RULES:
+        errors["comments"] = "Pick who may comment."
     if errors and upload is not None:
         errors.setdefault("video", CHOOSE_AGAIN)  # a file input cannot be filled in again for them
     if errors:
         raise ValidationError(errors)
-    return {Video.title: title, Video.url: url, Video.description: description,
-            Video.category: category_id, Video.slug: slugify(title)}
+    values = {Video.title: title, Video.url: url, Video.description: description,
+              Video.category: category_id, Video.slug: slugify(title), Video.comments: comments}
+    if visibility:
+        values[Video.visibility] = visibility
+    return values
 
 
 async def create_video(user: User, attrs: dict[str, str], upload: PartialUpload | None = None) -> Video:
@@ -134,6 +144,8 @@ async def create_video(user: User, attrs: dict[str, str], upload: PartialUpload 
     its size counts against the user's quota from then on.
     """
     values = await _clean(attrs, upload)
+    # Unless the form says otherwise, an upload (an unreleased cut, say) starts private, a link public.
+    values.setdefault(Video.visibility, PRIVATE if upload is not None else PUBLIC)
     if upload is not None:
         await upload.recheck_quota(user)
         values[Video.url] = await upload.keep()

@@ -1,0 +1,158 @@
+"""Who may watch a video and who may speak on it: the one rule every page, socket, export,
+listing, search and media file asks.
+
+A person's role on a video is the highest of: owner; the role the owner invited them with
+(collaborators.py); the role of a live share link they came through (share_links.py: a signed-in
+user who opened it, a guest it made, or an anonymous browser holding it); and, on a public or
+unlisted video, "viewer" for anyone and "commenter" for every signed-in account unless the owner
+keeps comments to collaborators. Someone with no role may not know the video exists: they get
+NotFoundError, never a refusal that says it is there.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app.accounts.tables import User
+from app.multimedia.ids import is_id
+from app.multimedia.tables import Video
+from app.validation import NotAllowedError, NotFoundError, ValidationError
+
+VIEWER, COMMENTER, MODERATOR, OWNER = "viewer", "commenter", "moderator", "owner"
+# Roles in rising order: each may do what the ones before it may.
+ROLES = (VIEWER, COMMENTER, MODERATOR, OWNER)
+INVITED_ROLES = (VIEWER, COMMENTER, MODERATOR)  # what an owner may invite someone as
+LINK_ROLES = (VIEWER, COMMENTER)  # what a share link may let its holders do
+PUBLIC, UNLISTED, PRIVATE = "public", "unlisted", "private"
+VISIBILITIES = (PUBLIC, UNLISTED, PRIVATE)
+EVERYONE, COLLABORATORS = "everyone", "collaborators"
+COMMENT_RULES = (EVERYONE, COLLABORATORS)
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """What one person may do on one video: their role, and the share link it comes through
+    when it does (`link_id`, with the link's `expires_at`): revoking or expiring that link ends
+    it. `user_id` is 0 for an anonymous viewer."""
+
+    video_id: int
+    owner_id: int
+    visibility: str
+    comments: str
+    role: str
+    user_id: int = 0
+    link_id: int = 0
+    expires_at: datetime | None = None
+
+    @property
+    def may_comment(self) -> bool:
+        """Post, reply, react and edit their own."""
+        return ROLES.index(self.role) >= ROLES.index(COMMENTER)
+
+    @property
+    def may_moderate(self) -> bool:
+        """Delete or resolve anyone's annotation."""
+        return ROLES.index(self.role) >= ROLES.index(MODERATOR)
+
+    @property
+    def is_owner(self) -> bool:
+        """Manage the video: visibility, collaborators, share links."""
+        return self.role == OWNER
+
+
+def _higher(role: str | None, other: str | None) -> str | None:
+    if role is None or (other is not None and ROLES.index(other) > ROLES.index(role)):
+        return other
+    return role
+
+
+_COLUMNS = 'SELECT v."id", v."user" AS "owner", v."visibility", v."comments", '
+_AS_ANYONE = _COLUMNS + 'NULL AS "invited" FROM "videos" AS v WHERE v."id" = {}'
+_AS_USER = (_COLUMNS + '(SELECT c."role" FROM "collaborators" AS c WHERE c."video" = v."id" '
+            'AND c."user" = {}) AS "invited" FROM "videos" AS v WHERE v."id" = {}')
+# The held links' ids are written in (integers, checked by is_id), the rest are parameters.
+_LINKS = ('SELECT l."id", l."role", l."expires_at" FROM "share_links" AS l WHERE l."video" = {{}} '
+          'AND l."revoked_at" IS NULL AND (l."id" IN ({held}) OR l."id" IN '
+          '(SELECT m."link" FROM "link_members" AS m WHERE m."user" = {{}}))')
+
+
+def link_is_live(expires_at: datetime | None, now: datetime | None = None) -> bool:
+    """Whether a link with this expiry (None: never) still works."""
+    return expires_at is None or expires_at > (now or datetime.now(UTC))
+
+
+async def video_access(video_id: int, user: User | None, link_ids: Iterable[int] = ()) -> Access:
+    """What `user` (None: anonymous), holding the share links `link_ids` (from their browser),
+    may do on a video; NotFoundError when they may not watch it, or it does not exist."""
+    if not is_id(video_id):
+        raise NotFoundError("video", video_id)
+    user_id = user.id if user is not None else 0
+    rows = await (Video.raw(_AS_USER, user_id, video_id) if user_id else Video.raw(_AS_ANYONE, video_id))
+    if not rows:
+        raise NotFoundError("video", video_id)
+    video = rows[0]
+    guest = user is not None and user.guest
+    role = OWNER if user_id and video["owner"] == user_id else video["invited"]
+    if video["visibility"] != PRIVATE:
+        opened = user_id and not guest and video["comments"] == EVERYONE
+        role = _higher(role, COMMENTER if opened else VIEWER)
+    link_id, expires_at = 0, None
+    links = [int(link) for link in link_ids if is_id(link)]
+    if (role is None or not _at_least(role, COMMENTER)) and (links or user_id):
+        link = await _best_link(video_id, links, user_id)
+        if link is not None and _higher(role, link["role"]) != role:
+            role, link_id, expires_at = link["role"], link["id"], link["expires_at"]
+    if role is None:
+        raise NotFoundError("video", video_id)
+    return Access(video_id, video["owner"], video["visibility"], video["comments"], role, user_id,
+                  link_id, expires_at)
+
+
+def _at_least(role: str, floor: str) -> bool:
+    return ROLES.index(role) >= ROLES.index(floor)
+
+
+async def _best_link(video_id: int, link_ids: list[int], user_id: int) -> dict | None:
+    """The live share link of the video giving the highest role that these links (held by the
+    browser) or the user's memberships include, or None."""
+    held = ",".join(str(link) for link in link_ids[:50]) or "0"
+    rows = await Video.raw(_LINKS.format(held=held), video_id, user_id)
+    best = None
+    for row in rows:
+        if link_is_live(row["expires_at"]) and (best is None or _higher(best["role"], row["role"])
+                                                 != best["role"]):
+            best = row
+    return best
+
+
+async def may_watch(video_id: int, user: User | None, link_ids: Iterable[int] = ()) -> bool:
+    """Whether they may watch the video (see video_access)."""
+    try:
+        await video_access(video_id, user, link_ids)
+    except NotFoundError:
+        return False
+    return True
+
+
+async def speaking_access(user: User, video_id: int) -> Access:
+    """The user's access to a video they are about to post, reply or react on: NotFoundError
+    when they may not watch it, NotAllowedError when they may watch but not comment."""
+    access = await video_access(video_id, user)
+    if not access.may_comment:
+        raise NotAllowedError(f"commenting on video {video_id}")
+    return access
+
+
+async def owned_access(user: User, video_id: int) -> Access:
+    """The owner's access to one of their videos, or NotFoundError for anyone else."""
+    access = await video_access(video_id, user)
+    if not access.is_owner:
+        raise NotFoundError("video", video_id)
+    return access
+
+
+def clean_choice(value: object, choices: tuple[str, ...], field: str, message: str) -> str:
+    """One of `choices`, or ValidationError on `field` with `message`."""
+    if isinstance(value, str) and value.strip() in choices:
+        return value.strip()
+    raise ValidationError({field: message})
