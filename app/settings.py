@@ -41,6 +41,8 @@ class Settings:
     reaction_burst: int = 20
     reaction_per_second: float = 5.0
     reaction_window: float = 0.25
+    guest_address_burst: int = 15
+    guest_address_per_second: float = 3.0
     live_backlog: int = 256
     live_max_frame: int = 16 * 1024
     replay_batch: int = 200
@@ -59,6 +61,7 @@ class Settings:
     sign_in_per_ip: Limit = Limit(30, 3600)
     sign_in_per_username: Limit = Limit(10, 3 * 3600)
     register_per_ip: Limit = Limit(20, 24 * 3600)
+    share_link_per_ip: Limit = Limit(60, 3600)
     hash_queue: int = 32
     host: str = "127.0.0.1"
     port: int = 4000
@@ -88,6 +91,9 @@ class Settings:
             reaction_burst=int(env.get("REACTION_BURST", defaults.reaction_burst)),
             reaction_per_second=float(env.get("REACTION_PER_SECOND", defaults.reaction_per_second)),
             reaction_window=int(env.get("LIVE_REACTION_WINDOW_MS", 250)) / 1000,
+            guest_address_burst=int(env.get("GUEST_ADDRESS_BURST", defaults.guest_address_burst)),
+            guest_address_per_second=float(
+                env.get("GUEST_ADDRESS_PER_SECOND", defaults.guest_address_per_second)),
             live_backlog=int(env.get("LIVE_BACKLOG", defaults.live_backlog)),
             presence_ttl=float(env.get("PRESENCE_TTL", defaults.presence_ttl)),
             presence_heartbeat=float(env.get("PRESENCE_HEARTBEAT", defaults.presence_heartbeat)),
@@ -156,6 +162,7 @@ def _throttles(env: Mapping[str, str]) -> dict:
                "SIGN_IN_PER_IP": ("sign_in_per_ip", Limit.parse),
                "SIGN_IN_PER_USERNAME": ("sign_in_per_username", Limit.parse),
                "REGISTER_PER_IP": ("register_per_ip", Limit.parse),
+               "SHARE_LINK_PER_IP": ("share_link_per_ip", Limit.parse),
                "HASH_QUEUE": ("hash_queue", lambda text: max(1, int(text)))}
     values = {}
     for variable, (name, read) in readers.items():

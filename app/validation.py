@@ -40,3 +40,9 @@ class NotFoundError(LookupError):
 
 class NotAllowedError(PermissionError):
     """An action on a record the caller can see but may not change."""
+
+
+class MayNotComment(NotAllowedError):
+    """Commenting (posting, replying, reacting, editing) on a video one may only watch."""
+
+    public_message = "You can watch this video, but not comment on it."

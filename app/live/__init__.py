@@ -4,8 +4,10 @@ import logging
 
 from litestar import Litestar
 
+from app import multimedia
 from app.live.badges import push_badges
 from app.live.node import LiveService
+from app.live.revocation import AccessRule
 from app.live.socket import live_video_id, video_socket
 from app.live.wire import CLOSE, SIGNED_OUT, VIDEO_DELETED, Broadcast, user_topic, video_topic
 
@@ -29,11 +31,24 @@ async def close_video(app: Litestar, video_id: int) -> None:
         log.warning("closing the sockets of deleted video %s failed", video_id, exc_info=True)
 
 
-async def access_changed(app: Litestar, video_id: int, revoked_links: tuple[int, ...] = (),
-                         removed_users: tuple[int, ...] = ()) -> None:
-    """Tell every node that who may watch a video changed (its visibility, a collaborator
-    removed, share links revoked), so sockets that may no longer watch close at once."""
-    log.debug("access to video %s changed (%s, %s)", video_id, revoked_links, removed_users)
+async def access_changed(app: Litestar, video_id: int, revoked_links: tuple[int, ...] = ()) -> None:
+    """Close, on every node at once, the sockets of those who may no longer watch a video
+    since its owner changed who may (its visibility, a collaborator removed, share links
+    revoked: `revoked_links`): 4411 for a revoked link's, 4410 for the others. Someone who may
+    still watch keeps their socket; a post they may no longer make is refused when they try.
+
+    A failure is logged, not raised: the change is stored, and whoever it shuts out is refused
+    on their next page, post or reconnect.
+    """
+    try:
+        watching = await multimedia.audience(video_id)
+        if revoked_links or watching.private:
+            rule = AccessRule(frozenset(revoked_links), watching.private, watching.user_ids,
+                              watching.link_ids)
+            await app.state.live.publish(video_topic(video_id), rule.broadcast())
+    except Exception:
+        log.warning("closing the sockets shut out of video %s failed (links revoked: %s)",
+                    video_id, revoked_links, exc_info=True)
 
 
 async def update_badges(app: Litestar, user_ids: list[int]) -> None:
@@ -69,5 +84,5 @@ async def watching_user_ids(app: Litestar, video_id: int) -> set[int]:
         return set()
 
 
-__all__ = ["LiveService", "access_changed", "close_video", "count_watching", "disconnect_user", "live_video_id",
-           "update_badges", "video_socket", "watching_user_ids"]
+__all__ = ["LiveService", "access_changed", "close_video", "count_watching", "disconnect_user",
+           "live_video_id", "update_badges", "video_socket", "watching_user_ids"]

@@ -1,8 +1,10 @@
 """The video channel: one viewer's conversation on a video's topic, as in Phoenix's VideoChannel."""
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
 from app import accounts, multimedia, notifications
@@ -13,9 +15,17 @@ from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
 from app.live.ratelimit import RateLimiter
 from app.live.transport.outbox import Outbox
-from app.live.wire import CHANGE, REACTION, SIGNED_OUT, Broadcast, user_topic, video_topic
+from app.live.wire import (
+    CHANGE,
+    LINK_EXPIRED,
+    REACTION,
+    SIGNED_OUT,
+    Broadcast,
+    user_topic,
+    video_topic,
+)
 from app.settings import Settings
-from app.validation import NotAllowedError, NotFoundError, ValidationError
+from app.validation import MayNotComment, NotAllowedError, NotFoundError, ValidationError
 
 log = logging.getLogger("videologue.live")
 T = TypeVar("T")
@@ -43,6 +53,7 @@ class Node(PubSub, Protocol):
     settings: Settings
     rate_limiter: RateLimiter
     reaction_limiter: RateLimiter
+    guest_address_limiter: RateLimiter
     presence: Presence
 
     def connection_id(self) -> str:
@@ -50,24 +61,38 @@ class Node(PubSub, Protocol):
 
 
 class VideoChannel:
-    """One viewer on a video: joins its topic, replays what they missed, handles their events."""
+    """One viewer on a video: joins its topic, replays what they missed, handles their events.
+
+    `access` is what the socket's connect found they may do (multimedia.video_access); each
+    change asks the context again. A guest's posts also take from their address's budget.
+    """
 
     # Event name in the frame -> the method handling it (Phoenix's handle_in clauses).
     EVENTS = {"new_annotation": "new_annotation", "reply": "reply", "edit": "edit",
               "delete_annotation": "delete_annotation", "react": "react", "resolve": "resolve"}
 
-    __slots__ = ("node", "video_id", "user", "outbox", "topic", "feed", "connection_id", "tracked")
+    __slots__ = ("node", "video_id", "user", "outbox", "topic", "feed", "connection_id", "tracked",
+                 "access", "address", "expiry")
 
-    def __init__(self, node: Node, video_id: int, user: User | None, outbox: Outbox) -> None:
+    def __init__(self, node: Node, video_id: int, user: User | None, outbox: Outbox,
+                 access: multimedia.Access | None = None, address: str = "") -> None:
         self.node, self.video_id, self.user, self.outbox = node, video_id, user, outbox
+        self.access, self.address = access, address
         self.topic = video_topic(video_id)
-        self.feed = Feed(video_id, outbox, node.settings.live_backlog, node.settings.replay_batch)
+        self.feed = Feed(video_id, outbox, node.settings.live_backlog, node.settings.replay_batch,
+                         user.id if user else 0, access.link_id if access else 0)
         self.connection_id = node.connection_id()
         self.tracked = False
+        self.expiry: asyncio.TimerHandle | None = None
 
     async def join(self, cursor: int) -> None:
         """Subscribe the viewer's feed first, then replay every change after the page's cursor
         from the database, then appear in the viewers panel."""
+        if self.access is not None and self.access.expires_at is not None:
+            # Watching through a link that expires: the socket closes when it does.
+            left = (self.access.expires_at - datetime.now(UTC)).total_seconds()
+            self.expiry = asyncio.get_running_loop().call_later(max(left, 0), self.outbox.close,
+                                                                LINK_EXPIRED)
         await self.node.subscribe(self.topic, self.feed)
         if self.user:
             await self.node.subscribe(user_topic(self.user.id), self.feed)
@@ -175,6 +200,8 @@ class VideoChannel:
             await self.reply_error(" ".join(error.errors.values()))
         except NotFoundError:
             await self.reply_error(says.missing)
+        except MayNotComment as refused:
+            await self.reply_error(refused.public_message, "not_allowed")
         except NotAllowedError:
             await self.reply_error(says.not_allowed)
         except Exception:
@@ -188,12 +215,16 @@ class VideoChannel:
         return multimedia.parse_id(str(frame.get(name))) or 0
 
     async def may_act(self, signed_out: str, too_fast: str, limiter: RateLimiter | None = None) -> bool:
-        """True when the viewer is signed in and within their rate limit (posting's, unless
-        `limiter` names another budget); otherwise tell them why not and return False."""
+        """True when the viewer is signed in (or a guest) and within their rate limit (posting's,
+        unless `limiter` names another budget; a guest's address's too); otherwise tell them
+        why not and return False."""
         if self.user is None:
             await self.reply_error(signed_out, "signed_out")
             return False
-        if not await (limiter or self.node.rate_limiter).allow(self.user.id):
+        allowed = await (limiter or self.node.rate_limiter).allow(self.user.id)
+        if allowed and self.user.guest:
+            allowed = await self.node.guest_address_limiter.allow(self.address)
+        if not allowed:
             metrics.RATE_LIMITED.inc()
             await self.send(fragments.live_error(too_fast))  # counted as rate-limited, not refused
             return False
@@ -212,6 +243,8 @@ class VideoChannel:
 
     async def leave(self) -> None:
         """Unsubscribe from everything this channel joined and leave the viewers panel."""
+        if self.expiry is not None:
+            self.expiry.cancel()
         if self.tracked:
             await self.node.presence.untrack(self.topic, self.connection_id)
         await self.node.unsubscribe(self.topic, self.feed)

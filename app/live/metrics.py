@@ -36,7 +36,7 @@ _REFUSED = Counter("videologue_live_refused_frames",
                    "Frames answered with an error and nothing done, other than rate-limited ones.",
                    ["reason"])
 REFUSED_REASONS = ("too_large", "unreadable", "unknown_event", "not_text", "signed_out", "rejected",
-                   "failed")
+                   "not_allowed", "failed")
 for _reason in REFUSED_REASONS:
     _REFUSED.labels(_reason)  # every reason is scraped from the start, at 0
 OVERFLOW_CLOSES = Counter("videologue_live_overflow_closes",

@@ -42,6 +42,10 @@ class LiveService:
                                           "posts")
         self.reaction_limiter = self._limiter(settings.reaction_burst, settings.reaction_per_second,
                                               "reactions")
+        # Every guest at one address shares this budget, beside each guest's own: making
+        # guests over and over gains no speed.
+        self.guest_address_limiter = self._limiter(settings.guest_address_burst,
+                                                   settings.guest_address_per_second, "guest-address")
         if self.redis is not None:
             backend = RedisPresenceBackend(self.redis, self.node_id, settings.presence_ttl)
         else:

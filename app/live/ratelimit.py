@@ -27,9 +27,9 @@ return taken
 
 
 class RateLimiter(Protocol):
-    """Decides whether a user may post now."""
+    """Decides whether a user (or, for a budget kept per address, an address) may act now."""
 
-    async def allow(self, user_id: int) -> bool:
+    async def allow(self, user_id: int | str) -> bool:
         """Take a token from the user's bucket, if there is one."""
 
 
@@ -38,9 +38,9 @@ class LocalRateLimiter:
 
     def __init__(self, burst: int, per_second: float) -> None:
         self._burst, self._rate = burst, per_second
-        self._buckets: dict[int, tuple[float, float]] = {}
+        self._buckets: dict[int | str, tuple[float, float]] = {}
 
-    async def allow(self, user_id: int) -> bool:
+    async def allow(self, user_id: int | str) -> bool:
         """Take a token from the user's bucket, if there is one."""
         now = time.monotonic()
         tokens, at = self._buckets.get(user_id, (self._burst, now))
@@ -63,7 +63,7 @@ class RedisRateLimiter:
         self._take = redis.register_script(_TAKE)
         self._fallback = LocalRateLimiter(burst, per_second)
 
-    async def allow(self, user_id: int) -> bool:
+    async def allow(self, user_id: int | str) -> bool:
         """Take a token from the user's shared bucket, if there is one."""
         try:
             taken = await self._take(keys=[rate_key(user_id, self._budget)],

@@ -2,11 +2,13 @@
 
 import logging
 import re
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
 from litestar.types import Receive, Scope, Send
 
 from app import accounts, multimedia
+from app.clients import client_ip
 from app.live import fragments
 from app.live.channel import Node, VideoChannel
 from app.live.transport.outbox import Outbox
@@ -20,6 +22,8 @@ from app.live.wire import (
     Close,
 )
 from app.origins import origin_allowed
+from app.share_cookie import LINKS_COOKIE, held_links
+from app.validation import NotFoundError
 
 log = logging.getLogger("videologue.live")
 BAD_FRAME_TYPE = "Send text frames only."
@@ -47,19 +51,35 @@ async def _token_user(token: str, node: Node) -> accounts.User | None:
     return await accounts.get_signed_in_user(identity)
 
 
+def _held_links(scope: Scope, node: Node) -> dict[int, int]:
+    """The share links the browser holds, from the cookie it sent with the handshake."""
+    for name, value in scope["headers"]:
+        if name == b"cookie":
+            try:
+                cookie = SimpleCookie(value.decode("latin-1")).get(LINKS_COOKIE)
+            except CookieError:
+                continue
+            if cookie is not None:
+                return held_links(node.settings.secret_key, cookie.value)
+    return {}
+
+
 async def _connect(scope: Scope, token: str, node: Node,
-                   video_id: int) -> tuple[Close | None, accounts.User | None]:
-    """Decide whether to let the socket in, and as whom (Phoenix's connect/3)."""
+                   video_id: int) -> tuple[Close | None, accounts.User | None, multimedia.Access | None]:
+    """Decide whether to let the socket in, as whom, and what they may do (Phoenix's
+    connect/3): a video they may not watch is refused as if it did not exist."""
     if not origin_allowed(scope, node.settings.public_origins):
-        return FOREIGN_ORIGIN, None
+        return FOREIGN_ORIGIN, None, None
     user = None
     if token:
         user = await _token_user(token, node)
         if user is None:
-            return BAD_TOKEN, None
-    if not await multimedia.video_exists(video_id):
-        return UNKNOWN_VIDEO, None
-    return None, user
+            return BAD_TOKEN, None, None
+    try:
+        access = await multimedia.video_access(video_id, user, _held_links(scope, node))
+    except NotFoundError:
+        return UNKNOWN_VIDEO, None, None
+    return None, user, access
 
 
 def _cursor(value: str) -> int:
@@ -80,10 +100,10 @@ async def video_socket(node: Node, video_id: int, scope: Scope, receive: Receive
     query = parse_qs(scope["query_string"].decode("latin-1"))
     token = _param(query, "token")
     try:
-        refusal, user = await _connect(scope, token, node, video_id)
+        refusal, user, access = await _connect(scope, token, node, video_id)
     except Exception:
         log.exception("live connect failed (video %s)", video_id)
-        refusal, user = SERVER_ERROR, None
+        refusal, user, access = SERVER_ERROR, None, None
     if refusal:
         await send({"type": "websocket.close", "code": refusal.code, "reason": refusal.reason})
         return
@@ -94,7 +114,8 @@ async def video_socket(node: Node, video_id: int, scope: Scope, receive: Receive
                     "reason": OUTDATED_PAGE.reason})
         return
     outbox = Outbox(send, node.settings.live_backlog)
-    channel = VideoChannel(node, video_id, user, outbox)
+    channel = VideoChannel(node, video_id, user, outbox, access,
+                           client_ip(scope, node.settings.trusted_proxies) if user and user.guest else "")
     try:
         await channel.join(_cursor(_param(query, "cursor")))
         if user and await _token_user(token, node) is None:

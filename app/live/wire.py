@@ -47,9 +47,9 @@ def presence_nodes_key(topic: str) -> str:
     return f"{REDIS_PREFIX}:presence-nodes:{topic}"
 
 
-def rate_key(user_id: int, budget: str = "posts") -> str:
+def rate_key(user_id: int | str, budget: str = "posts") -> str:
     """The Redis hash holding one user's bucket for a budget: "posts" (posts, replies, edits,
-    deletions and resolving) or "reactions"."""
+    deletions and resolving) or "reactions"; or, for "guest-address", one address's bucket."""
     suffix = "" if budget == "posts" else f":{budget}"  # posts keep the key they always had
     return f"{REDIS_PREFIX}:rate:{user_id}{suffix}"
 
@@ -68,6 +68,11 @@ BAD_TOKEN = Close(4401, "Your session expired — sign in again")
 FOREIGN_ORIGIN = Close(4403, "This socket only serves this site's pages")
 UNKNOWN_VIDEO = Close(4404, "No such video")
 VIDEO_DELETED = Close(4404, "This video was deleted")
+# Access taken away while watching (static/js/player.js explains each; none is retried): the
+# video was made private or its viewer taken off it, or the share link they came by ended.
+NOT_ALLOWED = Close(4410, "You may no longer watch this video")
+LINK_REVOKED = Close(4411, "This share link was revoked")
+LINK_EXPIRED = Close(4412, "This share link has expired")
 # A page from before change numbers (it sends last_seen_id, not cursor) must be reloaded.
 OUTDATED_PAGE = Close(4409, "Videologue was updated — reload the page")
 SERVER_ERROR = Close(1011, "Something went wrong on our side; reconnecting")
@@ -89,6 +94,7 @@ PRESENCE = "presence"  # a new viewers panel, rendered on this node for its own 
 PRESENCE_CHANGED = "presence_changed"  # someone joined or left: each node re-reads the entries
 CLOSE = "close"  # close every socket on the topic with `close`
 NOTIFY = "notify"  # a user's unread-notification badge, pushed as is to their sockets
+ACCESS = "access"  # who may watch changed: each socket that may no longer closes (revocation.py)
 
 
 @dataclass(frozen=True)

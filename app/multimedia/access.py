@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from app.accounts.tables import User
 from app.multimedia.ids import is_id
 from app.multimedia.tables import Video
-from app.validation import NotAllowedError, NotFoundError, ValidationError
+from app.validation import MayNotComment, NotFoundError, ValidationError
 
 VIEWER, COMMENTER, MODERATOR, OWNER = "viewer", "commenter", "moderator", "owner"
 # Roles in rising order: each may do what the ones before it may.
@@ -27,6 +27,8 @@ PUBLIC, UNLISTED, PRIVATE = "public", "unlisted", "private"
 VISIBILITIES = (PUBLIC, UNLISTED, PRIVATE)
 EVERYONE, COLLABORATORS = "everyone", "collaborators"
 COMMENT_RULES = (EVERYONE, COLLABORATORS)
+PICK_VISIBILITY = "Pick public, unlisted or private."
+PICK_COMMENTS = "Pick who may comment."
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,13 @@ _AS_USER = (_COLUMNS + '(SELECT c."role" FROM "collaborators" AS c WHERE c."vide
 _LINKS = ('SELECT l."id", l."role", l."expires_at" FROM "share_links" AS l WHERE l."video" = {{}} '
           'AND l."revoked_at" IS NULL AND (l."id" IN ({held}) OR l."id" IN '
           '(SELECT m."link" FROM "link_members" AS m WHERE m."user" = {{}}))')
+
+
+def listed_sql(alias: str, viewer_id: int) -> str:
+    """The rule for lists (the home page, a profile): SQL true for the videos (table `alias`)
+    they show someone (viewer_id, 0 for anonymous): public ones, and the viewer's own. An
+    unlisted or private video is reached only by its link (video_access)."""
+    return f"({alias}.\"visibility\" = '{PUBLIC}' OR {alias}.\"user\" = {int(viewer_id)})"
 
 
 def link_is_live(expires_at: datetime | None, now: datetime | None = None) -> bool:
@@ -125,6 +134,30 @@ async def _best_link(video_id: int, link_ids: list[int], user_id: int) -> dict |
     return best
 
 
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who may watch a video, as sockets can tell: everyone, unless it is `private`; then its
+    owner and collaborators (`user_ids`) and whoever holds one of its live links (`link_ids`)."""
+
+    private: bool
+    user_ids: frozenset[int] = frozenset()
+    link_ids: frozenset[int] = frozenset()
+
+
+async def audience(video_id: int) -> Audience:
+    """Who may watch the video now (a deleted one: a private video nobody may watch)."""
+    rows = await Video.raw('SELECT "user", "visibility" FROM "videos" WHERE "id" = {}', video_id)
+    if not rows:
+        return Audience(True)
+    if rows[0]["visibility"] != PRIVATE:
+        return Audience(False)
+    users = await Video.raw('SELECT "user" FROM "collaborators" WHERE "video" = {}', video_id)
+    links = await Video.raw('SELECT "id", "expires_at" FROM "share_links" WHERE "video" = {} '
+                            'AND "revoked_at" IS NULL', video_id)
+    return Audience(True, frozenset([rows[0]["user"], *(row["user"] for row in users)]),
+                    frozenset(row["id"] for row in links if link_is_live(row["expires_at"])))
+
+
 async def may_watch(video_id: int, user: User | None, link_ids: Iterable[int] = ()) -> bool:
     """Whether they may watch the video (see video_access)."""
     try:
@@ -136,11 +169,19 @@ async def may_watch(video_id: int, user: User | None, link_ids: Iterable[int] = 
 
 async def speaking_access(user: User, video_id: int) -> Access:
     """The user's access to a video they are about to post, reply or react on: NotFoundError
-    when they may not watch it, NotAllowedError when they may watch but not comment."""
+    when they may not watch it, MayNotComment when they may watch but not comment."""
     access = await video_access(video_id, user)
     if not access.may_comment:
-        raise NotAllowedError(f"commenting on video {video_id}")
+        raise MayNotComment(f"commenting on video {video_id}")
     return access
+
+
+async def may_watch_among(video_id: int, user_ids: Iterable[int]) -> set[int]:
+    """Those of these users who may watch the video (video_access for each): whom a change on
+    it may notify."""
+    ids = sorted(set(user_ids))
+    users = await User.objects().where(User.id.is_in(ids)) if ids else []
+    return {user.id for user in users if await may_watch(video_id, user)}
 
 
 async def owned_access(user: User, video_id: int) -> Access:

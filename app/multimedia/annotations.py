@@ -105,7 +105,7 @@ async def annotate_video(user: User, video_id: int, body: object, at: object,
         raise NotFoundError("video", video_id)
     seq = results[0][0]["change_seq"]
     return AnnotationView(results[1][0]["id"], video_id, user.id, user.username, text, millis, now,
-                          until=end, seq=seq, created_seq=seq, mentions=mentions)
+                          until=end, seq=seq, created_seq=seq, mentions=mentions, guest=user.guest)
 
 
 async def find_live(annotation_id: object) -> dict:
@@ -142,7 +142,7 @@ async def reply_to_annotation(user: User, annotation_id: object, body: object) -
     seq = results[0][0]["change_seq"]
     return AnnotationView(results[2][0]["id"], video_id, user.id, user.username, text, top["at"],
                           now, parent_id=top["id"], seq=seq, created_seq=seq,
-                          reply_count=results[1][0]["replies"], mentions=mentions)
+                          reply_count=results[1][0]["replies"], mentions=mentions, guest=user.guest)
 
 
 async def edit_annotation(user: User, annotation_id: object, body: object) -> AnnotationView:

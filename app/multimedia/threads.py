@@ -22,7 +22,7 @@ class AnnotationView:
     it is deleted (`thread_deleted`): a deleted thread leaves with its last reply. `reactions`
     is the summary reactions.py keeps and parses; `resolved_at`/`resolved_by` mark a resolved
     top-level annotation and who resolved it; `mentions` the users its body mentions, as
-    " id:username … ".
+    " id:username … "; `guest` marks an author who is a share link's guest.
     """
 
     id: int
@@ -46,6 +46,7 @@ class AnnotationView:
     resolved_at: datetime | None = None
     resolved_by: str | None = None
     mentions: str = ""
+    guest: bool = False  # its author is a guest of a share link, not an account
 
     @property
     def thread_gone(self) -> bool:
@@ -58,7 +59,7 @@ class AnnotationView:
 COLUMNS = ('a."id", a."video", a."user", u."username" AS "username", a."body", a."at", a."until", '
            'a."parent", a."created_at", a."edited_at", a."deleted_at", a."seq", a."created_seq", '
            'a."replies", a."reactions", a."resolved_at", a."resolved_by", '
-           'a."mentions"')
+           'a."mentions", u."guest" AS "guest"')
 
 
 def view_of(row: dict) -> AnnotationView:
@@ -69,7 +70,7 @@ def view_of(row: dict) -> AnnotationView:
         row["deleted_at"] is not None, row["seq"], row["created_seq"],
         row["replies"] if row.get("thread_replies") is None else row["thread_replies"], (),
         row.get("thread_seq") or 0, row.get("thread_deleted_at") is not None, row["reactions"],
-        row["resolved_at"], row["resolved_by"], row["mentions"])
+        row["resolved_at"], row["resolved_by"], row["mentions"], bool(row["guest"]))
 
 
 def threads_of(rows: list[dict]) -> list[AnnotationView]:

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.accounts.tables import User
-from app.multimedia.access import COMMENT_RULES, EVERYONE, PRIVATE, PUBLIC, VISIBILITIES
+from app.multimedia.access import (
+    COMMENT_RULES,
+    EVERYONE,
+    PICK_COMMENTS,
+    PICK_VISIBILITY,
+    PRIVATE,
+    PUBLIC,
+    VISIBILITIES,
+)
 from app.multimedia.ids import MAX_ID, is_id, parse_id
 from app.multimedia.tables import Category, Video
 from app.multimedia.uploads import PartialUpload, is_uploaded_file, remove_uploaded_file
@@ -50,9 +58,13 @@ async def list_videos(page: int = 1, category_id: int | None = None) -> VideoPag
     return VideoPage(rows[:PER_PAGE], page, len(rows) > PER_PAGE)
 
 
-async def list_user_videos(user: User) -> list[Video]:
-    """The user's own videos, newest first."""
-    return await _with_relations().where(Video.user == user.id).order_by(Video.id, ascending=False)
+async def list_user_videos(user: User, viewer_id: int | None = None) -> list[Video]:
+    """The user's videos, newest first: all of them for the user themselves (the default), the
+    public ones for anyone else (viewer_id, 0 when anonymous), as access.listed_sql says."""
+    query = _with_relations().where(Video.user == user.id)
+    if viewer_id is not None and viewer_id != user.id:
+        query = query.where(Video.visibility == PUBLIC)
+    return await query.order_by(Video.id, ascending=False)
 
 
 async def _find(video_id: int, *conditions) -> Video:
@@ -76,6 +88,12 @@ async def video_exists(video_id: int) -> bool:
     the owner and category joined, cost more CPU than the rest of a connect.
     """
     return is_id(video_id) and bool(await Video.raw('SELECT 1 FROM "videos" WHERE "id" = {}', video_id))
+
+
+async def video_of_file(url: str) -> int | None:
+    """The id of the video whose URL is this media file's (/media/...), or None."""
+    rows = await Video.raw('SELECT "id" FROM "videos" WHERE "url" = {} LIMIT 1', url)
+    return rows[0]["id"] if rows else None
 
 
 async def get_user_video(user: User, video_id: int) -> Video:
@@ -122,10 +140,10 @@ async def _clean(attrs: dict[str, str], upload: PartialUpload | None = None,
         errors["category_id"] = "Pick a category from the list."
     visibility = attrs.get("visibility", "").strip()
     if visibility and visibility not in VISIBILITIES:
-        errors["visibility"] = "Pick public, unlisted or private."
+        errors["visibility"] = PICK_VISIBILITY
     comments = attrs.get("comments", "").strip() or EVERYONE
     if comments not in COMMENT_RULES:
-        errors["comments"] = "Pick who may comment."
+        errors["comments"] = PICK_COMMENTS
     if errors and upload is not None:
         errors.setdefault("video", CHOOSE_AGAIN)  # a file input cannot be filled in again for them
     if errors:

@@ -37,9 +37,10 @@ async def _mentioned_before(annotation_id: int) -> set[int]:
 async def notify_change(actor: User, view: AnnotationView, mentioned_ids: list[int],
                         edited: bool = False) -> list[int]:
     """Notify those a new annotation or reply concerns: each mentioned user ("mention"), and for
-    a reply everyone else in its thread ("reply"); at most one each, never the actor, none of a
-    kind someone turned off. An edit (`edited`) notifies only the people it newly mentions.
-    Returns the ids of the users notified."""
+    a reply everyone else in its thread ("reply"); at most one each, never the actor, never
+    someone who may not watch the video (a private one's), none of a kind someone turned off.
+    An edit (`edited`) notifies only the people it newly mentions. Returns the ids of the users
+    notified."""
     if view.deleted:
         return []
     if edited and mentioned_ids:
@@ -52,6 +53,8 @@ async def notify_change(actor: User, view: AnnotationView, mentioned_ids: list[i
         for user_id in await multimedia.list_thread_authors(view.parent_id):
             candidates.setdefault(user_id, []).append("reply")
     candidates.pop(actor.id, None)
+    watching = await multimedia.may_watch_among(view.video_id, candidates)
+    candidates = {user_id: kinds for user_id, kinds in candidates.items() if user_id in watching}
     muted = await muted_among(candidates)
     chosen = {}
     for user_id, kinds in candidates.items():  # a mention outranks a reply, unless turned off
@@ -96,6 +99,8 @@ async def notify_reaction(actor: User, view: AnnotationView | ReactionChange, em
     author = view.user_id
     if author == actor.id or view.deleted or (author, "reaction") in await muted_among([author]):
         return []
+    if not await multimedia.may_watch_among(view.video_id, [author]):
+        return []  # no longer allowed to watch it
     actor_entry, emoji_entry, now = person(actor.id, actor.username), f"{emoji} ", datetime.now(UTC)
     rows = await Notification.raw(
         _GROUP, author, view.id, " " + actor_entry, " " + emoji_entry, _excerpt(view),

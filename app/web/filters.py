@@ -16,6 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from app import multimedia
+from app.web.viewers import request_viewer
 
 LABELS = {"all": "All", "open": "Open", "resolved": "Resolved", "mine": "Mine",
           "mentioning": "Mentioning me"}
@@ -73,9 +74,10 @@ class AnnotationFilterController(Controller):
 
     @get("/{video_id:int}/matches")
     async def index(self, request: Request, video_id: FromPath[int]) -> Template | Redirect:
-        """The matches fragment for htmx (the address bar follows); the page for anyone else."""
-        video = await multimedia.get_video(video_id)
-        finding = await find_threads(request, video)
+        """The matches fragment for htmx (the address bar follows); the page for anyone else;
+        404 for a video they may not watch."""
+        viewer = await request_viewer(request, video_id)
+        finding = await find_threads(request, await multimedia.get_video(viewer.access.video_id))
         if request.headers.get("HX-Request") != "true":
             return Redirect(finding.page_url(), status_code=303)
         return Template("watch/_matches.html", context={"finding": finding},

@@ -6,7 +6,7 @@ import mimetypes
 import os
 import re
 import stat
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -28,9 +28,16 @@ _PAST_ANY_FILE = 10**_POSITION_DIGITS
 # Host mime.types files differ between machines; pin the types the <video> player relies on.
 _VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm", ".ogv": "video/ogg"}
 _UNSATISFIABLE: Literal["unsatisfiable"] = "unsatisfiable"
+PUBLIC_CACHE = "public, max-age=3600"
+# Asked before a file is served: the Cache-Control to serve it with, or None to answer 404.
+Guard = Callable[[Request, str], Awaitable[str | None]]
 
 
-def media_router(media_dir: Path, path: str = "/media") -> Router:
+async def _anyone(_: Request, __: str) -> str:
+    return PUBLIC_CACHE
+
+
+def media_router(media_dir: Path, path: str = "/media", guard: Guard = _anyone) -> Router:
     """Serve files under media_dir with HTTP Range, conditional requests and no path traversal.
 
     Only single ranges are honoured: a multi-range request gets the full 200 response, which
@@ -38,19 +45,21 @@ def media_router(media_dir: Path, path: str = "/media") -> Router:
     digits, or a start after its end). A suffix range (`bytes=-N`) serves the last N bytes, the
     whole file when N is larger; a start at or past the end, or `bytes=-0`, answers 416. A
     position of any number of digits is accepted: one too long to be an offset is past the end.
+    `guard` is asked first, with the file's URL path, whether this request may have it.
     """
     root = media_dir.resolve()
 
     @route("/{file_path:path}", http_method=[HttpMethod.GET, HttpMethod.HEAD])
     async def serve_media(request: Request, file_path: FromPath[Path]) -> Response:
-        found = await anyio.to_thread.run_sync(_locate, root, str(file_path))
+        cache_control = await guard(request, f"{path}/{str(file_path).lstrip('/')}")
+        found = await anyio.to_thread.run_sync(_locate, root, str(file_path)) if cache_control else None
         if found is None:
             raise NotFoundException()
         file, info = found
         etag = f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
         headers = {
             "Accept-Ranges": "bytes",
-            "Cache-Control": "public, max-age=3600",
+            "Cache-Control": cache_control,
             "ETag": etag,
             "Last-Modified": formatdate(info.st_mtime, usegmt=True),
         }

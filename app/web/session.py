@@ -92,10 +92,11 @@ def sign_out(connection: ASGIConnection) -> None:
 
 
 def session_config(settings) -> RenewingSessionConfig:
-    """Session cookies: HttpOnly, SameSite=Lax, Secure in production, stored server-side."""
+    """Session cookies: HttpOnly, SameSite=Lax, Secure in production, stored server-side; read
+    for media files too, which go only to those who may watch their video."""
     return RenewingSessionConfig(secure=settings.production, httponly=True, samesite="lax",
                                  max_age=SESSION_MAX_AGE, store="sessions",
-                                 exclude=["/static", "/media", "/live"])
+                                 exclude=["/static", "/live"])
 
 
 async def purge_expired_sessions(store: FileStore) -> None:

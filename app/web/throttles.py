@@ -1,10 +1,12 @@
-"""Sign-in and registration throttles, checked before any password is hashed.
+"""Sign-in, registration and share-link throttles, checked before any password is hashed.
 
 Sign-in counts failures: every attempt takes a token from its client's address bucket and
 from its username's bucket, and a successful one gives both back. The username's bucket is
 shared by every address the account has never signed in from; each address it signed in from
 in the last KNOWN_ADDRESS_DAYS has a bucket of its own, so guessing from elsewhere cannot lock
-the owner out at home. Registration takes a token from its address's bucket per attempt.
+the owner out at home. Registration takes a token from its address's bucket per attempt, and
+so does a share link's form (its password, or a guest's name), given back unless the password was
+wrong or a guest was made.
 """
 
 import ipaddress
@@ -51,7 +53,7 @@ class Attempt:
 
 
 class AuthThrottle:
-    """The sign-in and registration limits of one app, over a (local or shared) store."""
+    """The sign-in, registration and share-link limits of one app, over a (local or shared) store."""
 
     def __init__(self, store: ThrottleStore, settings: Settings) -> None:
         self.store, self.settings = store, settings
@@ -78,8 +80,13 @@ class AuthThrottle:
         address = throttle_address(address)
         return await self._take(Attempt(((f"register:ip:{address}", self.settings.register_per_ip),)))
 
+    async def share_link(self, address: str) -> Attempt:
+        """Take the token for one post of a share link's form, or raise Throttled."""
+        address = throttle_address(address)
+        return await self._take(Attempt(((f"share-link:ip:{address}", self.settings.share_link_per_ip),)))
+
     async def give_back(self, attempt: Attempt) -> None:
-        """An attempt that was never judged (the hashing queue was full) does not count."""
+        """An attempt that does not count (never judged, as when the hashing queue was full)."""
         await self.store.give_back(attempt.buckets)
 
     async def close(self) -> None:
@@ -124,3 +131,9 @@ async def register(request: Request, name: str, username: str, password: str) ->
     except accounts.HashingBusy:
         await throttle.give_back(attempt)
         raise
+
+
+async def share_link_attempt(request: Request) -> tuple[AuthThrottle, Attempt]:
+    """Take the token for one post of a share link's form (see share_link), or raise Throttled."""
+    throttle, address = _throttle(request)
+    return throttle, await throttle.share_link(address)

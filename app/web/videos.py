@@ -6,7 +6,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from app import multimedia
-from app.live import close_video
+from app.live import access_changed, close_video
 from app.multimedia.upload_limits import MIB
 from app.validation import ValidationError
 from app.web.guards import require_user
@@ -32,7 +32,7 @@ async def _form_page(request: Request, video=None, form=None, errors=None, statu
 def _form_of(video) -> dict[str, str]:
     category = video.category.id if video.category and video.category.id else ""
     return {"title": video.title, "url": video.url, "description": video.description,
-            "category_id": str(category)}
+            "category_id": str(category), "visibility": video.visibility, "comments": video.comments}
 
 
 class ManageVideosController(Controller):
@@ -79,11 +79,13 @@ class ManageVideosController(Controller):
         """Save changes to one of the user's videos, or show the form's errors."""
         video = await multimedia.get_user_video(request.state.user, video_id)
         try:
-            await multimedia.update_video(request.state.user, video_id, data,
-                                          request.app.state.settings.media_dir)
+            saved = await multimedia.update_video(request.state.user, video_id, data,
+                                                  request.app.state.settings.media_dir)
         except ValidationError as error:
             return await _form_page(request, video=video, form=data, errors=error.errors,
                                     status=422)
+        if (saved.visibility, saved.comments) != (video.visibility, video.comments):
+            await access_changed(request.app, video_id)  # open pages that may no longer watch close
         flash(request, "Your changes are saved.", category="success")
         return Redirect("/manage/videos")
 

@@ -1,24 +1,16 @@
-"""Who is looking at a video over HTTP (and at the socket's handshake): the signed-in user, or
-a guest, and the share links their browser holds, and what they may do there (multimedia.access).
-
-The links live in a signed cookie: a list of [link id, guest id] pairs (guest id 0 when the
-browser only holds the link), newest last. It proves only that this browser opened the link
-(and became that guest): whether the link still works is asked of the database every time.
-"""
+"""Who is looking at a video over HTTP: the signed-in user, or the guest one of their share
+links made them, with the links their browser holds (app/share_cookie.py), and what they may do
+there (multimedia.access)."""
 
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from litestar import Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 
 from app import accounts, multimedia
+from app.share_cookie import LINKS_COOKIE, held_links, links_cookie_value
 from app.web.session import SESSION_MAX_AGE
-
-LINKS_COOKIE = "videologue_links"
-_SALT = "videologue share links"
-MAX_HELD = 20  # links a browser keeps; opening one more forgets the oldest
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,18 +27,6 @@ class Viewer:
         return self.user is not None and self.user.guest
 
 
-def held_links(secret_key: str, cookie: str | None) -> dict[int, int]:
-    """The links a cookie value holds, each with its guest id (0: none); none when it is
-    missing, forged or malformed."""
-    if not cookie:
-        return {}
-    try:
-        pairs = URLSafeSerializer(secret_key, salt=_SALT).loads(cookie)
-        return {int(link): int(guest) for link, guest in pairs[-MAX_HELD:]}
-    except (BadSignature, ValueError, TypeError):
-        return {}
-
-
 def links_of(connection: ASGIConnection) -> dict[int, int]:
     """The links the request's browser holds (see held_links)."""
     secret = connection.app.state.settings.secret_key
@@ -57,11 +37,9 @@ def hold_link(connection: ASGIConnection, response: Response, link_id: int, gues
     """Have the browser hold a link (as a guest of it when guest_id is given), keeping what it
     held, and the guest it was already, otherwise."""
     held = links_of(connection)
-    guest_id = guest_id or held.pop(link_id, 0)
-    held.pop(link_id, None)
-    pairs = [*([link, guest] for link, guest in held.items()), [link_id, guest_id]][-MAX_HELD:]
+    held[link_id] = guest_id or held.pop(link_id, 0)  # moved to the end: the newest
     settings = connection.app.state.settings
-    value = URLSafeSerializer(settings.secret_key, salt=_SALT).dumps(pairs)
+    value = links_cookie_value(settings.secret_key, held)
     response.set_cookie(Cookie(key=LINKS_COOKIE, value=value, max_age=SESSION_MAX_AGE, path="/",
                                httponly=True, secure=settings.production, samesite="lax"))
 

@@ -12,6 +12,7 @@ from app import accounts, multimedia
 from app.live import count_watching
 from app.web import exports, filters
 from app.web.pages import page
+from app.web.viewers import request_viewer
 
 # A link's moment in seconds, as "Copy link" writes it (the player shim reads the same form).
 MOMENT = re.compile(r"\d{1,7}(\.\d{1,3})?")
@@ -42,36 +43,41 @@ class WatchController(Controller):
     @get("/{video_id:int}")
     async def short(self, request: Request, video_id: FromPath[int]) -> Redirect:
         """Redirect an id-only link to the canonical URL (a link's moment, ?t=, kept)."""
+        await request_viewer(request, video_id)
         video = await multimedia.get_video(video_id)
         return _canonical(request, video)
 
     @get("/{ref:str}")
     async def show(self, request: Request, ref: FromPath[str]) -> Template | Redirect:
-        """Show the player and the live panels, redirecting a stale slug."""
+        """Show the player and the live panels, redirecting a stale slug; 404 for a video they may
+        not watch, as for one that does not exist."""
         head, _, slug = ref.partition("-")
-        video = await multimedia.get_video(multimedia.parse_id(head) or 0)
+        viewer = await request_viewer(request, multimedia.parse_id(head) or 0)
+        video = await multimedia.get_video(viewer.access.video_id)
         if slug != video.slug:
             return _canonical(request, video)
-        user = request.state.user
+        user = viewer.user  # the signed-in user, or the guest their share link made them
         settings = request.app.state.settings
         token = accounts.sign_socket_token(settings.secret_key, user) if user else None
         # Read together: the socket sends this page every change after the list's cursor.
         cursor, annotations = await multimedia.list_annotations_with_cursor(video.id)
         return page(request, "watch/show.html", video=video, token=token, cursor=cursor,
                     source=multimedia.parse_video_url(video.url), annotations=annotations,
-                    finding=await filters.find_threads(request, video), viewers=None, guests=0)
+                    finding=await filters.find_threads(request, video), viewers=None, guests=0,
+                    viewer=viewer)
 
     @get("/{video_id:int}/annotations.vtt", media_type="text/vtt")  # Litestar adds the charset
-    async def captions(self, video_id: FromPath[int]) -> str:
-        """The video's annotations as WebVTT captions, one cue each."""
-        video = await multimedia.get_video(video_id)
-        return exports.webvtt(await multimedia.list_annotations(video.id))
+    async def captions(self, request: Request, video_id: FromPath[int]) -> str:
+        """The video's annotations as WebVTT captions, one cue each (for those who may watch it)."""
+        viewer = await request_viewer(request, video_id)
+        return exports.webvtt(await multimedia.list_annotations(viewer.access.video_id))
 
     @get("/{video_id:int}/annotations.json")
-    async def export(self, video_id: FromPath[int]) -> list[dict]:
-        """The video's annotations as JSON, in the order they appear in the video."""
-        video = await multimedia.get_video(video_id)
-        return exports.as_json(await multimedia.list_annotations(video.id))
+    async def export(self, request: Request, video_id: FromPath[int]) -> list[dict]:
+        """The video's annotations as JSON, in the order they appear in the video (for those who
+        may watch it)."""
+        viewer = await request_viewer(request, video_id)
+        return exports.as_json(await multimedia.list_annotations(viewer.access.video_id))
 
 
 def _canonical(request: Request, video: multimedia.Video) -> Redirect:

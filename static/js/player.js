@@ -750,6 +750,9 @@
       if (code === 4001 || code === 4401) signedOut(code === 4401
         ? "Your session expired — sign in again." : "You signed out.");
       else if (code === 4404) videoDeleted();
+      else if (code >= 4410 && code <= 4412) shutOut(code === 4411 ? "This share link was revoked, so this page can no longer follow the video."
+        : code === 4412 ? "This share link has expired, so this page can no longer follow the video."
+        : "You may no longer watch this video: its owner changed who may.");
       else if (code === 4403) setStatus("closed", "Live updates are unavailable here.");
       else if (code === 1009) setStatus("closed", "A message was too large to send; reload the page to go live again.");
       else if (event.detail.reason === "closed") setStatus("connecting", "Reconnecting…");
@@ -791,6 +794,15 @@
       const note = live.querySelector("[data-signed-out]");
       if (note) note.hidden = false;
       delete live.dataset.viewerId;
+      threads.closeAll();
+      showActions(live);
+    }
+    // Access taken away (a revoked or expired link, a video made private): never retried.
+    function shutOut(text) {
+      setStatus("closed", text);
+      if (form) form.hidden = true;
+      delete live.dataset.mayComment;
+      delete live.dataset.moderator;
       threads.closeAll();
       showActions(live);
     }
@@ -884,27 +896,29 @@
   if (currentPage()) htmx.process(page.live);
 
   // ---- an item's controls: every annotation and reply carries Reply, Edit and Delete, hidden;
-  // this page shows Reply to a signed-in viewer, Edit to the item's author, Delete to its author
-  // and the video's owner. Fragments are the same bytes for every viewer, so each page decides
-  // for itself; the server refuses anyone else whatever the page shows.
-  // React goes to signed-in viewers, Resolve to the author and the owner, like Delete, and Mute
-  // to everyone but the author; a
-  // reaction count is pressed when `data-by` lists this viewer, and read-only when signed out.
+  // this page shows Reply and React to a viewer who may comment (`data-may-comment`), Edit to
+  // the item's author while they may, Delete and Resolve to its author and to the owner and
+  // moderators (`data-moderator`), and Mute to everyone but the author. Fragments are the same
+  // bytes for every viewer, so each page decides for itself; the server refuses anyone else
+  // whatever the page shows. A reaction count is pressed when `data-by` lists this viewer, and
+  // read-only for a viewer who may not comment.
   const within = (root, selector) => [...(root.matches(selector) ? [root] : []), ...root.querySelectorAll(selector)];
   function showActions(root) {
     if (!(root instanceof Element)) return;
     for (const control of within(root, "[data-reply], [data-edit], [data-delete], [data-react], [data-resolve], [data-mute]")) {
       const live = control.closest("[data-live]"), item = control.closest("[data-user-id]");
       const viewer = live?.dataset.viewerId, mine = Boolean(viewer) && viewer === item?.dataset.userId;
+      const speaks = Boolean(viewer) && "mayComment" in live.dataset;
       const allowed = "mute" in control.dataset ? !mine
-        : "reply" in control.dataset || "react" in control.dataset ? Boolean(viewer)
-        : "edit" in control.dataset ? mine : mine || (Boolean(viewer) && viewer === live.dataset.ownerId);
+        : "reply" in control.dataset || "react" in control.dataset ? speaks
+        : "edit" in control.dataset ? mine && speaks : mine || (Boolean(viewer) && "moderator" in live.dataset);
       control.hidden = !allowed;
     }
     for (const count of within(root, ".reaction")) {
-      const viewer = count.closest("[data-live]")?.dataset.viewerId;
+      const live = count.closest("[data-live]"), viewer = live?.dataset.viewerId;
       count.setAttribute("aria-pressed", String(Boolean(viewer) && count.dataset.by.includes(` ${viewer} `)));
-      if (viewer) count.removeAttribute("aria-disabled"); else count.setAttribute("aria-disabled", "true");
+      if (viewer && "mayComment" in live.dataset) count.removeAttribute("aria-disabled");
+      else count.setAttribute("aria-disabled", "true");
     }
   }
   document.addEventListener("htmx:after:process", (event) => showActions(event.target));

@@ -29,6 +29,7 @@ def test_the_defaults_are_the_documented_ones():
     assert settings.sign_in_per_ip == Limit(30, 3600)
     assert settings.sign_in_per_username == Limit(10, 3 * 3600)
     assert settings.register_per_ip == Limit(20, 24 * 3600)
+    assert settings.share_link_per_ip == Limit(60, 3600)
     assert (settings.hash_queue, settings.trusted_proxies) == (32, ())
 
 
@@ -37,3 +38,7 @@ def test_the_defaults_are_the_documented_ones():
 def test_a_malformed_proxy_list_or_queue_size_stops_the_app(variable, value):
     with pytest.raises(ConfigurationError, match=variable):
         Settings.from_env({variable: value})
+
+
+def test_the_share_link_limit_is_read_from_its_variable():
+    assert Settings.from_env({"SHARE_LINK_PER_IP": "5/1m"}).share_link_per_ip == Limit(5, 60)

@@ -186,7 +186,7 @@ async def test_a_socket_s_life_shows_in_the_counters(server):
     assert {reason: delta(posted, refused, "videologue_live_refused_frames_total", reason=reason)
             for reason in metrics.REFUSED_REASONS} == {
         "too_large": 0, "unreadable": 1, "unknown_event": 0, "not_text": 1, "signed_out": 1,
-        "rejected": 0, "failed": 0}
+        "rejected": 0, "not_allowed": 0, "failed": 0}
     assert delta(posted, refused, "videologue_live_changes_total", event="post") == 0
     assert delta(start, refused, "videologue_live_open_sockets") == 2
 
