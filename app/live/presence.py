@@ -16,10 +16,13 @@ log = logging.getLogger("videologue.live")
 PANEL_AUDIENCE = 1000
 
 
-def viewers_panel(entries: list[Entry], usernames: dict[int, str]) -> str:
-    """The viewers panel: each signed-in user once with their tab count, then the guests."""
+def viewers_panel(entries: list[Entry], usernames: dict[int, str],
+                  share_guests: frozenset[int] = frozenset()) -> str:
+    """The viewers panel: each signed-in user once with their tab count (a share link's guest
+    among them, in `share_guests`, marked so), then how many watch without signing in."""
     tabs = Counter(user_id for _, user_id in entries if user_id in usernames)
-    viewers = sorted(({"username": usernames[uid], "count": n} for uid, n in tabs.items()),
+    viewers = sorted(({"username": usernames[uid], "count": n, "guest": uid in share_guests}
+                      for uid, n in tabs.items()),
                      key=lambda viewer: viewer["username"].lower())
     guests = sum(1 for _, user_id in entries if user_id is None)
     html = render_partial("watch/_user_list.html", viewers=viewers, guests=guests)
@@ -134,7 +137,8 @@ class Presence:
         except Exception:
             log.warning("presence refresh failed for %s", topic, exc_info=True)
             return
-        html = viewers_panel(entries, {uid: user.username for uid, user in users.items()})
+        html = viewers_panel(entries, {uid: user.username for uid, user in users.items()},
+                             frozenset(uid for uid, user in users.items() if user.guest))
         if force or html != self._last.get(topic):
             self._last[topic] = html
             self._hub.deliver(topic, Broadcast(PRESENCE, html))

@@ -81,7 +81,6 @@ from app.multimedia.videos import (
     list_videos,
     slugify,
     update_video,
-    video_exists,
     video_of_file,
 )
 from app.multimedia.visibility import set_visibility
@@ -171,6 +170,5 @@ __all__ = [
     "update_video",
     "upload_space_left",
     "video_access",
-    "video_exists",
     "video_of_file",
 ]

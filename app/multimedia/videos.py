@@ -81,15 +81,6 @@ async def get_video(video_id: int) -> Video:
     return await _find(video_id)
 
 
-async def video_exists(video_id: int) -> bool:
-    """Whether a video with this id exists, at the cost of one primary-key lookup.
-
-    Each socket's connect asks this, so the SQL is written out: building get_video's query, with
-    the owner and category joined, cost more CPU than the rest of a connect.
-    """
-    return is_id(video_id) and bool(await Video.raw('SELECT 1 FROM "videos" WHERE "id" = {}', video_id))
-
-
 async def video_of_file(url: str) -> int | None:
     """The id of the video whose URL is this media file's (/media/...), or None."""
     rows = await Video.raw('SELECT "id" FROM "videos" WHERE "url" = {} LIMIT 1', url)

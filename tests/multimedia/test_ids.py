@@ -27,7 +27,7 @@ async def test_a_video_id_no_row_could_have_is_simply_not_found(video_id):
         await multimedia.get_user_video(user, video_id)
     with pytest.raises(NotFoundError):
         await multimedia.annotate_video(user, video_id, body="Hello", at=0)
-    assert not await multimedia.video_exists(video_id)
+    assert not await multimedia.may_watch(video_id, user)
     assert await multimedia.list_annotations(video_id) == []
 
 

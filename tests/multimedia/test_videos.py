@@ -85,11 +85,11 @@ async def test_deleting_a_video_deletes_its_annotations_too():
     user = await make_user()
     video = await make_video(user)
     await make_annotation(user, video)
-    assert await multimedia.video_exists(video.id)
+    assert await multimedia.may_watch(video.id, user)
     await multimedia.delete_video(user, video.id)
     with pytest.raises(NotFoundError):
         await multimedia.get_video(video.id)
-    assert not await multimedia.video_exists(video.id)
+    assert not await multimedia.may_watch(video.id, user)
     assert await multimedia.list_annotations(video.id) == []
 
 
