@@ -32,11 +32,11 @@ EDIT = Refusals("editing an annotation", "Sign in to edit annotations.", _TOO_FA
                 "Only its author can edit an annotation.")
 DELETE = Refusals("deleting an annotation", "Sign in to delete annotations.", _TOO_FAST, _MISSING,
                   "The annotation could not be deleted. Please try again.",
-                  "Only its author or the video's owner can delete an annotation.")
+                  "Only its author, the video's owner or a moderator can delete an annotation.")
 REACT = Refusals("storing a reaction", "Sign in to react.",
                  "You are reacting too fast; wait a moment and try again.",
                  "That annotation is gone (perhaps it was just deleted).",
                  "Your reaction could not be saved. Please try again.")
 RESOLVE = Refusals("resolving an annotation", "Sign in to resolve annotations.", _TOO_FAST, _MISSING,
                    "That could not be saved. Please try again.",
-                   "Only its author or the video's owner can resolve an annotation.")
+                   "Only its author, the video's owner or a moderator can resolve an annotation.")

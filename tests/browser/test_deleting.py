@@ -82,7 +82,7 @@ async def test_a_forced_delete_button_is_refused_and_explained_to_that_viewer_on
     await form.evaluate("form => { form.hidden = false; }")  # what a meddler can do in dev tools
     await delete_button(page_m, "Leave mine alone").click()
     await expect(page_m.locator("#live-error")).to_have_text(
-        "Only its author or the video's owner can delete an annotation.")
+        "Only its author, the video's owner or a moderator can delete an annotation.")
     # A barrier: mallory posts next, and each page receives what the video's viewers are sent in
     # order, so once her post shows on both, a wrongly shared error or deletion would have too.
     await post(page_m, "Fine, I will just comment")

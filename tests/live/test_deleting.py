@@ -7,7 +7,7 @@ from app.live import fragments
 from tests.factories import make_annotation, make_user, make_video
 from tests.live.test_socket import annotation_ids
 
-NOT_ALLOWED = "Only its author or the video&#39;s owner can delete an annotation."
+NOT_ALLOWED = "Only its author, the video&#39;s owner or a moderator can delete an annotation."
 GONE = "That annotation does not exist (perhaps it was just deleted)."
 
 
