@@ -132,3 +132,61 @@ def test_seeding_embedded_sqlite_twice_leaves_one_demo_user_with_one_video(tmp_p
     assert users == [("demo",)]
     assert (videos, categories) == (1, 7)
     assert (tmp_path / "media" / "demo-clock.webm").exists()
+
+
+# The last migrations before private videos and share links: the schema deployments had.
+BEFORE_SHARING = (("accounts", "2026-11-28T04:12:47:875495"), ("multimedia", "2026-12-04T02:06:34:000000"),
+                  ("notifications", "all"))
+OLD_USER = ("INSERT INTO users (name, username, username_key, password_hash, session_generation, "
+            "created_at) VALUES ('Old', 'old_timer', 'old_timer', 'x', 1, CURRENT_TIMESTAMP)")
+OLD_VIDEO = ("INSERT INTO videos (\"user\", title, url, description, slug, created_at, change_seq, "
+             "upload_bytes) VALUES (1, 'Old', 'https://example.com/a.mp4', '', 'old', "
+             "CURRENT_TIMESTAMP, 0, 0)")
+
+
+def migrate_before_sharing(**env: str) -> None:
+    """Bring a database to the schema of the release before sharing, app by app."""
+    for app_name, migration in BEFORE_SHARING:
+        run_module("piccolo.main", "migrations", "forwards", app_name, f"--migration_id={migration}",
+                   **env)
+
+
+def test_an_sqlite_file_from_before_sharing_migrates_and_its_videos_stay_public(tmp_path):
+    path = tmp_path / "old.sqlite"
+    migrate_before_sharing(SQLITE_PATH=str(path))
+    with sqlite3.connect(path) as connection:
+        assert "share_links" not in {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'")}
+        connection.execute(OLD_USER)
+        connection.execute(OLD_VIDEO)
+    migrate(SQLITE_PATH=str(path))
+    with sqlite3.connect(path) as connection:
+        video = connection.execute("SELECT visibility, comments FROM videos").fetchone()
+        guest = connection.execute("SELECT guest FROM users").fetchone()[0]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert video == ("public", "everyone")
+    assert guest == 0
+    assert {"collaborators", "share_links", "link_members"} <= tables
+
+
+async def test_a_postgres_database_from_before_sharing_migrates_and_its_videos_stay_public(postgres):
+    database = f"old_{os.getpid()}"
+    admin = await asyncpg.connect(postgres.url)
+    try:
+        await admin.execute(f"CREATE DATABASE {database}")
+    finally:
+        await admin.close()
+    url = postgres.url.replace(f"/{postgres.database}", f"/{database}", 1)
+    migrate_before_sharing(DATABASE_URL=url)
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(OLD_USER)
+        await connection.execute(OLD_VIDEO)
+        migrate(DATABASE_URL=url)
+        video = await connection.fetchrow("SELECT visibility, comments FROM videos")
+        guest = await connection.fetchval("SELECT guest FROM users")
+    finally:
+        await connection.close()
+    assert tuple(video) == ("public", "everyone")
+    assert guest is False
+    assert {"collaborators", "share_links", "link_members"} <= await postgres_tables(url)
