@@ -40,7 +40,7 @@ async def test_public_and_signed_in_pages_log_no_errors(new_page, clock_url):
     await page.wait_for_load_state("networkidle")
     # The owner's own list, which holds this video whatever else the run has added.
     await page.goto("/manage/videos")
-    await page.get_by_role("link", name="Clean clock").click()  # a boosted (htmx) navigation
+    await page.get_by_role("link", name="Clean clock", exact=True).click()  # a boosted (htmx) navigation
     await wait_live(page)
     await page.get_by_role("link", name="Browse").click()
     await page.wait_for_load_state("networkidle")

@@ -21,7 +21,7 @@ async def test_an_uploaded_clip_plays_and_seeks_from_its_generated_name(new_page
     await page.get_by_role("button", name="Save video").click()
     await expect(page.get_by_text("“Uploaded clock” is ready to watch.")).to_be_visible()
 
-    await page.get_by_role("link", name="Uploaded clock").click()
+    await page.get_by_role("link", name="Uploaded clock", exact=True).click()
     video = page.locator("video")
     await expect(video).to_have_attribute("src", re.compile(r"^/media/[0-9a-f]{32}\.webm$"))
     await wait_live(page)  # the player shim has taken this page over
@@ -80,7 +80,7 @@ async def test_an_upload_shows_its_progress_and_then_the_page_the_server_answere
     await expect(page.get_by_role("button", name="Save video")).to_be_disabled()
     await expect(page.get_by_text("“Watched while it went up” is ready to watch.")).to_be_visible()
     assert page.url.endswith("/manage/videos")
-    await expect(page.get_by_role("link", name="Watched while it went up")).to_be_visible()
+    await expect(page.get_by_role("link", name="Watched while it went up", exact=True)).to_be_visible()
 
 
 async def test_cancel_stops_an_upload_and_the_server_keeps_nothing(new_page, tmp_path):

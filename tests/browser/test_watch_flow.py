@@ -45,7 +45,7 @@ async def test_a_new_user_adds_a_video_and_seeks_it_to_thirty_seconds(new_page, 
     await page.get_by_role("button", name="Save video").click()
     await expect(page.get_by_text("“The clock” is ready to watch.")).to_be_visible()
 
-    await page.get_by_role("link", name="The clock").click()
+    await page.get_by_role("link", name="The clock", exact=True).click()
     await expect(page.get_by_role("heading", name="The clock")).to_be_visible()
     await wait_live(page)
 
