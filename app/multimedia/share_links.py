@@ -3,7 +3,7 @@ it ("commenter"), until it expires or is revoked, optionally behind a password.
 
 Opening one makes a signed-in user a member of the link (link_members), so what they may do
 follows the link from then on; a browser without an account holds the link's id in a signed
-cookie (app/web/sharing_cookie.py), and on a comment link may become a guest: a user row
+cookie (app/share_cookie.py), and on a comment link may become a guest: a user row
 (accounts.create_guest) that is a member of this link alone.
 """
 

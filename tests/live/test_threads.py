@@ -109,7 +109,7 @@ async def test_a_ranged_annotation_carries_its_end_and_its_span(join):
     (lambda v, ids: v.edit(ids["parent"], "x" * 501), "Keep it under 500 characters"),
     (lambda v, ids: v.edit(ids["others"], "Rewritten"), "Only its author can edit an annotation."),
     (lambda v, ids: v.edit(999_999_999, "Nothing"), "That annotation does not exist"),
-    (lambda v, ids: v.delete(ids["others_reply"]), "Only its author or the video&#39;s owner"),
+    (lambda v, ids: v.delete(ids["others_reply"]), "Only its author, the video&#39;s owner or a moderator"),
 ], ids=["until not after at", "until out of bounds", "empty reply", "long reply",
         "reply to unknown", "reply to garbage", "empty edit", "long edit", "edit of another's",
         "edit of unknown", "delete of another's reply"])
