@@ -82,7 +82,8 @@ def markdown(record: dict) -> str:
     for name, runs in record["results"].items():
         lines += scenario_table(name, runs)
         for rule in record["checks"].get(name, []):
-            lines.append(f"- {MARK[rule['passed']]}: {rule['target']}: {rule['measured']} "
+            mark = MARK[rule["passed"]] if rule.get("judged", True) else "reported, not judged"
+            lines.append(f"- {mark}: {rule['target']}: {rule['measured']} "
                          f"(limit {rule['limit']})")
         lines.append("")
     if record.get("profile"):

@@ -32,17 +32,29 @@ def figure(results: dict, path: tuple[str, ...]):
     return value
 
 
-def check(results: dict) -> dict[str, list[dict]]:
-    """Pass or fail for every target whose scenario ran, keyed by scenario (None: not measurable)."""
+def is_completeness(limit) -> bool:
+    """True for a rule that counts what went missing (lost, duplicated, dropped, refused,
+    unstored: its limit is 0), which any size can judge; False for a timing, memory or ratio."""
+    return limit == 0 and not isinstance(limit, tuple)
+
+
+def check(results: dict, figures: bool = True) -> dict[str, list[dict]]:
+    """Pass or fail for every target whose scenario ran, keyed by scenario (None: not measurable).
+
+    With `figures` False (the quick sizes, where a latency or a ratio is noise) only the
+    completeness rules are judged; the others are reported with `judged` False and passed None.
+    """
     checks: dict[str, list[dict]] = {}
     for scenario, target, path, limit in RULES:
+        judged = figures or is_completeness(limit)
         if scenario not in results:
             continue
         if isinstance(limit, tuple):
             reference = figure(results, limit[0])
             limit = None if reference is None else round(reference * limit[1], 2)
         value = figure(results, path)
-        passed = None if value is None or limit is None else value <= limit
+        passed = None if value is None or limit is None or not judged else value <= limit
         checks.setdefault(scenario, []).append(
-            {"target": target, "measured": value, "limit": limit, "passed": passed})
+            {"target": target, "measured": value, "limit": limit, "passed": passed,
+             "judged": judged})
     return checks
