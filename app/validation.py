@@ -46,3 +46,9 @@ class MayNotComment(NotAllowedError):
     """Commenting (posting, replying, reacting, editing) on a video one may only watch."""
 
     public_message = "You can watch this video, but not comment on it."
+
+
+class Blocked(MayNotComment):
+    """Commenting on a video whose owner (or one of its moderators) blocked the person."""
+
+    public_message = "The owner of this video has blocked you from commenting on their videos."

@@ -22,6 +22,13 @@ from app.multimedia.annotations import (
     edit_annotation,
     reply_to_annotation,
 )
+from app.multimedia.blocks import (
+    BlockChange,
+    BlockedPerson,
+    block_person,
+    list_blocked,
+    unblock_person,
+)
 from app.multimedia.categories import list_categories, seed_categories
 from app.multimedia.collaborators import (
     CollaboratorView,
@@ -90,6 +97,8 @@ __all__ = [
     "Audience",
     "Annotation",
     "AnnotationView",
+    "BlockChange",
+    "BlockedPerson",
     "COMMENT_RULES",
     "Category",
     "ChangePage",
@@ -119,6 +128,7 @@ __all__ = [
     "VideoPage",
     "annotate_video",
     "audience",
+    "block_person",
     "change_collaborator",
     "clean_annotation",
     "clean_filter",
@@ -137,6 +147,7 @@ __all__ = [
     "join_as_guest",
     "list_annotations",
     "list_annotations_with_cursor",
+    "list_blocked",
     "list_categories",
     "list_change_page",
     "list_collaborators",
@@ -167,6 +178,7 @@ __all__ = [
     "start_upload",
     "stored_upload_bytes",
     "toggle_reaction",
+    "unblock_person",
     "update_video",
     "upload_space_left",
     "video_access",

@@ -5,8 +5,9 @@ A person's role on a video is the highest of: owner; the role the owner invited 
 (collaborators.py); the role of a live share link they came through (share_links.py: a signed-in
 user who opened it, a guest it made, or an anonymous browser holding it); and, on a public or
 unlisted video, "viewer" for anyone and "commenter" for every signed-in account unless the owner
-keeps comments to collaborators. Someone with no role may not know the video exists: they get
-NotFoundError, never a refusal that says it is there.
+keeps comments to collaborators. Someone the owner blocked (blocks.py) keeps their role to watch
+but may neither comment nor moderate. Someone with no role may not know the video exists: they
+get NotFoundError, never a refusal that says it is there.
 """
 
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from app.accounts.tables import User
 from app.multimedia.ids import is_id
 from app.multimedia.tables import Video
-from app.validation import MayNotComment, NotFoundError, ValidationError
+from app.validation import Blocked, MayNotComment, NotFoundError, ValidationError
 
 VIEWER, COMMENTER, MODERATOR, OWNER = "viewer", "commenter", "moderator", "owner"
 # Roles in rising order: each may do what the ones before it may.
@@ -35,7 +36,7 @@ PICK_COMMENTS = "Pick who may comment."
 class Access:
     """What one person may do on one video: their role, and the share link it comes through
     when it does (`link_id`, with the link's `expires_at`): revoking or expiring that link ends
-    it. `user_id` is 0 for an anonymous viewer."""
+    it. `user_id` is 0 for an anonymous viewer; `blocked` marks someone the owner blocked."""
 
     video_id: int
     owner_id: int
@@ -45,16 +46,17 @@ class Access:
     user_id: int = 0
     link_id: int = 0
     expires_at: datetime | None = None
+    blocked: bool = False
 
     @property
     def may_comment(self) -> bool:
         """Post, reply, react and edit their own."""
-        return ROLES.index(self.role) >= ROLES.index(COMMENTER)
+        return not self.blocked and ROLES.index(self.role) >= ROLES.index(COMMENTER)
 
     @property
     def may_moderate(self) -> bool:
-        """Delete or resolve anyone's annotation."""
-        return ROLES.index(self.role) >= ROLES.index(MODERATOR)
+        """Delete or resolve anyone's annotation, block people."""
+        return not self.blocked and ROLES.index(self.role) >= ROLES.index(MODERATOR)
 
     @property
     def is_owner(self) -> bool:
@@ -69,9 +71,11 @@ def _higher(role: str | None, other: str | None) -> str | None:
 
 
 _COLUMNS = 'SELECT v."id", v."user" AS "owner", v."visibility", v."comments", '
-_AS_ANYONE = _COLUMNS + 'NULL AS "invited" FROM "videos" AS v WHERE v."id" = {}'
+_AS_ANYONE = _COLUMNS + 'NULL AS "invited", 0 AS "blocked" FROM "videos" AS v WHERE v."id" = {}'
 _AS_USER = (_COLUMNS + '(SELECT c."role" FROM "collaborators" AS c WHERE c."video" = v."id" '
-            'AND c."user" = {}) AS "invited" FROM "videos" AS v WHERE v."id" = {}')
+            'AND c."user" = {}) AS "invited", EXISTS (SELECT 1 FROM "blocks" AS b '
+            'WHERE b."owner" = v."user" AND b."user" = {}) AS "blocked" '
+            'FROM "videos" AS v WHERE v."id" = {}')
 # The held links' ids are written in (integers, checked by is_id), the rest are parameters.
 _LINKS = ('SELECT l."id", l."role", l."expires_at" FROM "share_links" AS l WHERE l."video" = {{}} '
           'AND l."revoked_at" IS NULL AND (l."id" IN ({held}) OR l."id" IN '
@@ -96,7 +100,8 @@ async def video_access(video_id: int, user: User | None, link_ids: Iterable[int]
     if not is_id(video_id):
         raise NotFoundError("video", video_id)
     user_id = user.id if user is not None else 0
-    rows = await (Video.raw(_AS_USER, user_id, video_id) if user_id else Video.raw(_AS_ANYONE, video_id))
+    rows = await (Video.raw(_AS_USER, user_id, user_id, video_id) if user_id
+                  else Video.raw(_AS_ANYONE, video_id))
     if not rows:
         raise NotFoundError("video", video_id)
     video = rows[0]
@@ -114,7 +119,7 @@ async def video_access(video_id: int, user: User | None, link_ids: Iterable[int]
     if role is None:
         raise NotFoundError("video", video_id)
     return Access(video_id, video["owner"], video["visibility"], video["comments"], role, user_id,
-                  link_id, expires_at)
+                  link_id, expires_at, bool(video["blocked"]))
 
 
 def _at_least(role: str, floor: str) -> bool:
@@ -169,8 +174,11 @@ async def may_watch(video_id: int, user: User | None, link_ids: Iterable[int] = 
 
 async def speaking_access(user: User, video_id: int) -> Access:
     """The user's access to a video they are about to post, reply or react on: NotFoundError
-    when they may not watch it, MayNotComment when they may watch but not comment."""
+    when they may not watch it, Blocked when its owner blocked them, MayNotComment when they may
+    watch but not comment."""
     access = await video_access(video_id, user)
+    if access.blocked:
+        raise Blocked(f"commenting on video {video_id}")
     if not access.may_comment:
         raise MayNotComment(f"commenting on video {video_id}")
     return access

@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from app.multimedia.tables import (
     Annotation,
+    Block,
     Category,
     Collaborator,
     LinkMember,
@@ -16,6 +17,7 @@ from app.settings import ROOT
 APP_CONFIG = AppConfig(
     app_name="multimedia",
     migrations_folder_path=str(ROOT / "migrations" / "multimedia"),
-    table_classes=[Category, Video, Annotation, Reaction, Collaborator, ShareLink, LinkMember],
+    table_classes=[Category, Video, Annotation, Reaction, Collaborator, ShareLink, LinkMember,
+                   Block],
     migration_dependencies=["app.accounts.piccolo_app"],
 )

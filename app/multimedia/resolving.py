@@ -13,7 +13,7 @@ from app.multimedia.access import video_access
 from app.multimedia.annotations import CURRENT_CHANGE, find_live, next_change, thread_statement
 from app.multimedia.tables import Annotation
 from app.multimedia.threads import AnnotationView, threads_of
-from app.validation import NotAllowedError, ValidationError
+from app.validation import Blocked, NotAllowedError, ValidationError
 
 
 async def resolve_annotation(user: User, annotation_id: object,
@@ -24,6 +24,8 @@ async def resolve_annotation(user: User, annotation_id: object,
     else, ValidationError for a reply."""
     row = await find_live(annotation_id)
     access = await video_access(row["video"], user)
+    if access.blocked:
+        raise Blocked(f"resolving annotation {annotation_id}")
     if not (access.may_moderate or (row["user"] == user.id and access.may_comment)):
         raise NotAllowedError(f"annotation {annotation_id}")
     if row["parent"] is not None:

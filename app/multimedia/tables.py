@@ -1,5 +1,6 @@
-"""The multimedia context's tables: categories, videos, their annotations, and who else may
-watch or speak on a video (collaborators, share links and the people who came through them)."""
+"""The multimedia context's tables: categories, videos, their annotations, who else may watch
+or speak on a video (collaborators, share links and the people who came through them), and whom
+an owner has blocked from speaking on theirs."""
 
 from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
@@ -103,4 +104,14 @@ class LinkMember(Table, tablename="link_members"):
 
     link = ForeignKey(references=ShareLink, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz()
+
+
+class Block(Table, tablename="blocks"):
+    """A person an owner (or a moderator of one of the owner's videos, `by`) blocked from
+    posting, replying and reacting on every video of the owner's; unique per (owner, user)."""
+
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()

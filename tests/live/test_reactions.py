@@ -60,7 +60,8 @@ async def test_taking_a_reaction_back_on_a_reply_empties_its_counts(join):
     ({"emoji": "👍", "id": "x"}, "That annotation is gone"),
     ({"event": "resolve", "resolved": "maybe"}, "Say whether to resolve or reopen it."),
     ({"event": "resolve", "resolved": "1", "of": "reply"}, "A reply cannot be resolved on its own"),
-    ({"event": "resolve", "resolved": "1", "of": "others"}, "Only its author, the video&#39;s owner or a moderator"),
+    ({"event": "resolve", "resolved": "1", "of": "others"},
+     "Only its author, the video&#39;s owner or a moderator"),
 ], ids=["unknown emoji", "unknown id", "garbage id", "resolved neither", "resolving a reply",
         "resolving another's"])
 async def test_each_bad_reaction_or_resolve_is_explained_to_its_sender_only(join, values, message):
