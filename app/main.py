@@ -29,6 +29,7 @@ from app.web import (
     HTTP_METRICS,
     AnnotationFilterController,
     AuthThrottle,
+    BlockedPeopleController,
     CollaboratorsController,
     HomeController,
     ManageVideosController,
@@ -135,7 +136,8 @@ def create_app(settings: Settings | None = None) -> Videologue:
             HomeController, WatchController, AnnotationFilterController, people, ProfileController,
             RegistrationController, SessionController, PasswordController, ManageVideosController,
             SharingController, CollaboratorsController, ShareLinksController, ShareLinkController,
-            NotificationsController, NotificationSettingsController, unread_count, healthz, readyz,
+            BlockedPeopleController, NotificationsController, NotificationSettingsController,
+            unread_count, healthz, readyz,
             MetricsController, media_router(settings.media_dir, guard=may_fetch),
             create_static_files_router("/static", [ROOT / "static"], name="static"),
             *([] if settings.production else [fragment_gallery]),  # a designer's page, not a user's

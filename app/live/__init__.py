@@ -5,6 +5,7 @@ import logging
 from litestar import Litestar
 
 from app import multimedia
+from app.live import blocking
 from app.live.badges import push_badges
 from app.live.node import LiveService
 from app.live.revocation import AccessRule
@@ -51,6 +52,18 @@ async def access_changed(app: Litestar, video_id: int, revoked_links: tuple[int,
                     video_id, revoked_links, exc_info=True)
 
 
+async def unblocked(app: Litestar, change: multimedia.BlockChange) -> None:
+    """Tell the open pages of someone just unblocked, on every node, that they may comment again.
+
+    A failure is logged, not raised: the block is lifted either way, and their next page load
+    has the form back.
+    """
+    try:
+        await blocking.announce(app.state.live, change, blocked=False)
+    except Exception:
+        log.warning("announcing the unblock of user %s failed", change.user_id, exc_info=True)
+
+
 async def update_badges(app: Litestar, user_ids: list[int]) -> None:
     """Push these users' unread-notification counts to their open pages, on every node.
 
@@ -85,4 +98,4 @@ async def watching_user_ids(app: Litestar, video_id: int) -> set[int]:
 
 
 __all__ = ["LiveService", "access_changed", "close_video", "count_watching", "disconnect_user",
-           "live_video_id", "update_badges", "video_socket", "watching_user_ids"]
+           "live_video_id", "unblocked", "update_badges", "video_socket", "watching_user_ids"]

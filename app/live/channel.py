@@ -9,7 +9,7 @@ from typing import Protocol, TypeVar
 
 from app import accounts, multimedia, notifications
 from app.accounts import User
-from app.live import badges, fragments, metrics, refusals
+from app.live import badges, blocking, fragments, metrics, refusals
 from app.live.feed import Feed
 from app.live.presence import Presence
 from app.live.pubsub.hub import PubSub
@@ -69,7 +69,8 @@ class VideoChannel:
 
     # Event name in the frame -> the method handling it (Phoenix's handle_in clauses).
     EVENTS = {"new_annotation": "new_annotation", "reply": "reply", "edit": "edit",
-              "delete_annotation": "delete_annotation", "react": "react", "resolve": "resolve"}
+              "delete_annotation": "delete_annotation", "react": "react", "resolve": "resolve",
+              "block": "block"}
 
     __slots__ = ("node", "video_id", "user", "outbox", "topic", "feed", "connection_id", "tracked",
                  "access", "address", "expiry")
@@ -80,7 +81,8 @@ class VideoChannel:
         self.access, self.address = access, address
         self.topic = video_topic(video_id)
         self.feed = Feed(video_id, outbox, node.settings.live_backlog, node.settings.replay_batch,
-                         user.id if user else 0, access.link_id if access else 0)
+                         user.id if user else 0, access.link_id if access else 0,
+                         access.owner_id if access else 0)
         self.connection_id = node.connection_id()
         self.tracked = False
         self.expiry: asyncio.TimerHandle | None = None
@@ -184,6 +186,22 @@ class VideoChannel:
             await self.publish_change(view)
             metrics.CHANGES["resolve"].inc()
         await self.send(fragments.no_error())
+
+    async def block(self, frame: dict) -> None:
+        """Block the author of an annotation (`user_id`) from speaking on every video of this
+        one's owner, as the owner or a moderator: their open pages turn read-only on every node."""
+        change = await self.change(refusals.BLOCK, lambda: multimedia.block_person(
+            self.user, self.video_id, self._id(frame, "user_id")))
+        if change is REFUSED:
+            return
+        try:
+            await blocking.announce(self.node, change, blocked=True)
+        except Exception:
+            # Stored: their next post is refused, and their next page load is read-only.
+            log.warning("announcing the block of user %s failed", change.user_id, exc_info=True)
+        metrics.CHANGES["block"].inc()
+        await self.send(fragments.live_notice(
+            f"{change.username} can no longer post, reply or react on this owner's videos."))
 
     async def change(self, says: refusals.Refusals, make: Callable[[], Awaitable[T]],
                      limiter: RateLimiter | None = None) -> T | object:

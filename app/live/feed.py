@@ -5,9 +5,10 @@ from time import perf_counter
 
 from app import multimedia
 from app.live import fragments, metrics
+from app.live.blocking import SpeakingChanged
 from app.live.revocation import AccessRule
 from app.live.transport.outbox import Outbox
-from app.live.wire import ACCESS, CHANGE, CLOSE, Broadcast, video_topic
+from app.live.wire import ACCESS, CHANGE, CLOSE, SPEAKING, Broadcast, video_topic
 
 
 async def pages(video_id: int, after: int, size: int):
@@ -28,16 +29,17 @@ class Feed:
 
     It is what the hub delivers to: the member of the video's topic (and of the user's, for a
     sign-out) on the viewer's behalf. `user_id` (0: anonymous) and `link_id` (the share link
-    their access came through, 0: none) say whom a revocation closes.
+    their access came through, 0: none) say whom a revocation closes; `owner_id`, the video's
+    owner, which of the user's blocks and unblocks concern this page.
     """
 
-    __slots__ = ("video_id", "topic", "outbox", "user_id", "link_id", "replayed_to", "_backlog",
-                 "_batch", "_pending", "_missed", "_sending")
+    __slots__ = ("video_id", "topic", "outbox", "user_id", "link_id", "owner_id", "replayed_to",
+                 "_backlog", "_batch", "_pending", "_missed", "_sending")
 
     def __init__(self, video_id: int, outbox: Outbox, backlog: int, batch: int, user_id: int = 0,
-                 link_id: int = 0) -> None:
+                 link_id: int = 0, owner_id: int = 0) -> None:
         self.video_id, self.topic, self.outbox = video_id, video_topic(video_id), outbox
-        self.user_id, self.link_id = user_id, link_id
+        self.user_id, self.link_id, self.owner_id = user_id, link_id, owner_id
         self._backlog, self._batch = backlog, batch
         # The change number the viewer's page is current to: changes up to it are repeats.
         self.replayed_to = 0
@@ -84,6 +86,11 @@ class Feed:
         elif broadcast.kind == ACCESS:
             if (close := AccessRule.of(broadcast).closes(self.user_id, self.link_id)) is not None:
                 self.outbox.close(close)
+        elif broadcast.kind == SPEAKING:
+            said = SpeakingChanged.of(broadcast)
+            if said.owner_id == self.owner_id:
+                pushed = Broadcast(SPEAKING, said.html)
+                self.outbox.push(pushed.event, pushed.frame)
         elif self._pending is not None:
             if len(self._pending) < self._backlog:
                 self._pending.append(broadcast)

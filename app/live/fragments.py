@@ -127,6 +127,23 @@ def outdated(message: str) -> str:
                                                                 message=message))
 
 
+def live_notice(message: str) -> str:
+    """A confirmation shown to one viewer in the error slot next to the annotate form."""
+    return partial("#live-error", "innerHTML", render_partial("watch/_live_notice.html",
+                                                               message=message))
+
+
+def blocked() -> str:
+    """A blocked person's page made read-only: the annotate form gives way to a note saying why
+    (the player shim then hides the controls that speak: app/live/blocking.py)."""
+    return partial("#annotate-form", "outerHTML", render_partial("watch/_blocked.html"))
+
+
+def unblocked() -> str:
+    """An unblocked person's page told that it may comment again once reloaded."""
+    return partial("#blocked-note", "outerHTML", render_partial("watch/_unblocked.html"))
+
+
 def no_error() -> str:
     """An emptied error slot, for a viewer whose last action worked."""
     return partial("#live-error", "innerHTML")

@@ -40,3 +40,6 @@ REACT = Refusals("storing a reaction", "Sign in to react.",
 RESOLVE = Refusals("resolving an annotation", "Sign in to resolve annotations.", _TOO_FAST, _MISSING,
                    "That could not be saved. Please try again.",
                    "Only its author, the video's owner or a moderator can resolve an annotation.")
+BLOCK = Refusals("blocking someone", "Sign in to block people.", _TOO_FAST,
+                 "That person does not exist.", "They could not be blocked. Please try again.",
+                 "Only the video's owner or a moderator can block people.")

@@ -95,6 +95,8 @@ PRESENCE_CHANGED = "presence_changed"  # someone joined or left: each node re-re
 CLOSE = "close"  # close every socket on the topic with `close`
 NOTIFY = "notify"  # a user's unread-notification badge, pushed as is to their sockets
 ACCESS = "access"  # who may watch changed: each socket that may no longer closes (revocation.py)
+# A user was blocked or unblocked on an owner's videos: pushed to their sockets on those (blocking.py)
+SPEAKING = "speaking"
 
 
 @dataclass(frozen=True)

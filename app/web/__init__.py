@@ -1,6 +1,7 @@
 """Web layer: HTTP controllers, guards, sessions, security headers and media serving."""
 
 from app.web.auth import PasswordController, RegistrationController, SessionController
+from app.web.blocked import BlockedPeopleController
 from app.web.errors import not_found
 from app.web.filters import AnnotationFilterController
 from app.web.gallery import fragment_gallery
@@ -26,6 +27,7 @@ __all__ = [
     "HTTP_METRICS",
     "AnnotationFilterController",
     "AuthThrottle",
+    "BlockedPeopleController",
     "CollaboratorsController",
     "HomeController",
     "ManageVideosController",

@@ -595,12 +595,14 @@
     render();
   }
 
-  // ---- reactions and resolving: items carry buttons, not forms; one hidden form each
-  // (#react-form, #resolve-form) is filled in with the item and submitted over the socket.
+  // ---- reactions, resolving and blocking: items carry buttons, not forms; one hidden form
+  // each (#react-form, #resolve-form, #block-form) is filled in with the item (or its author)
+  // and submitted over the socket.
   function reactionsAndResolving(live, list) {
     const reactForm = live.querySelector("[data-react-form]");
     const picker = live.querySelector("[data-react-picker]");
     const resolveForm = live.querySelector("[data-resolve-form]");
+    const blockForm = live.querySelector("[data-block-form]");
     let opener = null;
     const closePicker = (refocus) => {
       if (!picker || picker.hidden) return;
@@ -624,8 +626,11 @@
     };
     list.addEventListener("click", (event) => {
       const count = event.target.closest(".reaction"), react = event.target.closest("[data-react]");
-      const resolve = event.target.closest("[data-resolve]");
-      if (count && reactForm && live.dataset.viewerId) {
+      const resolve = event.target.closest("[data-resolve]"), block = event.target.closest("[data-block]");
+      if (block && blockForm) {
+        blockForm.querySelector("[data-item-id]").value = block.closest("[data-user-id]").dataset.userId;
+        blockForm.requestSubmit();
+      } else if (count && reactForm && live.dataset.viewerId) {
         toggle(count.closest("[data-id]"), count.dataset.emoji);
       } else if (react && picker) {
         if (picker.hidden || opener !== react) openPicker(react); else closePicker(true);
@@ -763,6 +768,8 @@
     });
     live.addEventListener("htmx:after:swap", () => {
       if (connection) connection.url = withCursor(connection.url);
+      // Blocked while watching: the form gave way to a note; nothing here speaks any more.
+      if (live.querySelector("[data-blocked]") && "mayComment" in live.dataset) readOnly();
       threads.settle();
       if (markers) markers.sync(); // an edit changes a marker's label
       const fresh = document.querySelector("#annotation-body[data-fresh]");
@@ -801,6 +808,9 @@
     function shutOut(text) {
       setStatus("closed", text);
       if (form) form.hidden = true;
+      readOnly();
+    }
+    function readOnly() {
       delete live.dataset.mayComment;
       delete live.dataset.moderator;
       threads.closeAll();
@@ -898,20 +908,23 @@
   // ---- an item's controls: every annotation and reply carries Reply, Edit and Delete, hidden;
   // this page shows Reply and React to a viewer who may comment (`data-may-comment`), Edit to
   // the item's author while they may, Delete and Resolve to its author and to the owner and
-  // moderators (`data-moderator`), and Mute to everyone but the author. Fragments are the same
+  // moderators (`data-moderator`), Mute to everyone but the author, and Block to moderators for
+  // anyone but themselves and the owner. Fragments are the same
   // bytes for every viewer, so each page decides for itself; the server refuses anyone else
   // whatever the page shows. A reaction count is pressed when `data-by` lists this viewer, and
   // read-only for a viewer who may not comment.
   const within = (root, selector) => [...(root.matches(selector) ? [root] : []), ...root.querySelectorAll(selector)];
   function showActions(root) {
     if (!(root instanceof Element)) return;
-    for (const control of within(root, "[data-reply], [data-edit], [data-delete], [data-react], [data-resolve], [data-mute]")) {
+    for (const control of within(root, "[data-reply], [data-edit], [data-delete], [data-react], [data-resolve], [data-mute], [data-block]")) {
       const live = control.closest("[data-live]"), item = control.closest("[data-user-id]");
       const viewer = live?.dataset.viewerId, mine = Boolean(viewer) && viewer === item?.dataset.userId;
       const speaks = Boolean(viewer) && "mayComment" in live.dataset;
+      const moderates = Boolean(viewer) && "moderator" in live.dataset;
       const allowed = "mute" in control.dataset ? !mine
+        : "block" in control.dataset ? moderates && !mine && item?.dataset.userId !== live.dataset.ownerId
         : "reply" in control.dataset || "react" in control.dataset ? speaks
-        : "edit" in control.dataset ? mine && speaks : mine || (Boolean(viewer) && "moderator" in live.dataset);
+        : "edit" in control.dataset ? mine && speaks : mine || moderates;
       control.hidden = !allowed;
     }
     for (const count of within(root, ".reaction")) {
