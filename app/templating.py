@@ -4,7 +4,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 from markupsafe import Markup, escape
 
-from app.multimedia import MENTION, parse_mentions
+from app.multimedia import MENTION, REPORT_REASONS, parse_mentions
 from app.multimedia.reactions import EMOJI, reaction_counts
 from app.settings import ROOT
 
@@ -48,6 +48,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["seconds"] = seconds
     engine.engine.filters["reaction_counts"] = reaction_counts
     engine.engine.globals["reaction_emoji"] = EMOJI
+    engine.engine.globals["report_reasons"] = REPORT_REASONS
     engine.engine.filters["with_mentions"] = with_mentions
     engine.engine.filters["mention_ids"] = mention_ids
 

@@ -13,7 +13,8 @@ from tests.diagnostics import watch_log
 from tests.server import ROOT
 
 APP_TABLES = {"users", "categories", "videos", "annotations", "reactions", "notifications",
-              "notification_mutes", "collaborators", "share_links", "link_members", "blocks"}
+              "notification_mutes", "collaborators", "share_links", "link_members", "blocks",
+              "reports"}
 
 
 def run_module(module: str, *args: str, **env: str) -> str:

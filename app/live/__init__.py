@@ -6,7 +6,8 @@ from litestar import Litestar
 
 from app import multimedia
 from app.live import blocking
-from app.live.badges import push_badges
+from app.live.badges import push_badges, push_report_count
+from app.live.channel import change_broadcast
 from app.live.node import LiveService
 from app.live.revocation import AccessRule
 from app.live.socket import live_video_id, video_socket
@@ -52,16 +53,36 @@ async def access_changed(app: Litestar, video_id: int, revoked_links: tuple[int,
                     video_id, revoked_links, exc_info=True)
 
 
-async def unblocked(app: Litestar, change: multimedia.BlockChange) -> None:
-    """Tell the open pages of someone just unblocked, on every node, that they may comment again.
+async def publish_change(app: Litestar, view: multimedia.AnnotationView) -> None:
+    """Publish a change made outside a socket (the moderation page's delete) to every viewer of
+    its video on every node. A failure is logged, not raised: the change is stored, and every
+    node reads a change it missed from the database (the sequencer)."""
+    try:
+        await app.state.live.publish(video_topic(view.video_id), change_broadcast(view))
+    except Exception:
+        log.warning("broadcasting change %s of video %s failed", view.seq, view.video_id, exc_info=True)
 
-    A failure is logged, not raised: the block is lifted either way, and their next page load
-    has the form back.
+
+async def block_changed(app: Litestar, change: multimedia.BlockChange, blocked: bool) -> None:
+    """Tell the open pages of someone just blocked (or, `blocked` False, unblocked) on the
+    owner's videos, on every node: read-only at once, or told they may comment again.
+
+    A failure is logged, not raised: the block is stored either way; a blocked person is
+    refused when they next try to speak, and an unblocked one's next page has the form back.
     """
     try:
-        await blocking.announce(app.state.live, change, blocked=False)
+        await blocking.announce(app.state.live, change, blocked)
     except Exception:
-        log.warning("announcing the unblock of user %s failed", change.user_id, exc_info=True)
+        log.warning("announcing the block change of user %s failed", change.user_id, exc_info=True)
+
+
+async def update_report_count(app: Litestar, owner_id: int) -> None:
+    """Push the owner's count of reported items to their open pages, on every node (a failure
+    is logged: their next page shows the right count)."""
+    try:
+        await push_report_count(app.state.live, owner_id)
+    except Exception:
+        log.warning("updating the report count of user %s failed", owner_id, exc_info=True)
 
 
 async def update_badges(app: Litestar, user_ids: list[int]) -> None:
@@ -97,5 +118,6 @@ async def watching_user_ids(app: Litestar, video_id: int) -> set[int]:
         return set()
 
 
-__all__ = ["LiveService", "access_changed", "close_video", "count_watching", "disconnect_user",
-           "live_video_id", "unblocked", "update_badges", "video_socket", "watching_user_ids"]
+__all__ = ["LiveService", "access_changed", "block_changed", "close_video", "count_watching",
+           "disconnect_user", "live_video_id", "publish_change", "update_badges",
+           "update_report_count", "video_socket", "watching_user_ids"]

@@ -47,6 +47,11 @@ def _flag(value: object) -> bool | None:
 _FLAGS = {"1": True, "true": True, "0": False, "false": False}
 
 
+def change_broadcast(view: multimedia.AnnotationView) -> Broadcast:
+    """A stored change as every viewer of its video is sent it, rendered once."""
+    return Broadcast(CHANGE, fragments.change(view), view.seq - 1, view.seq)
+
+
 class Node(PubSub, Protocol):
     """What a channel needs from its node's live service."""
 
@@ -70,7 +75,7 @@ class VideoChannel:
     # Event name in the frame -> the method handling it (Phoenix's handle_in clauses).
     EVENTS = {"new_annotation": "new_annotation", "reply": "reply", "edit": "edit",
               "delete_annotation": "delete_annotation", "react": "react", "resolve": "resolve",
-              "block": "block"}
+              "block": "block", "report": "report"}
 
     __slots__ = ("node", "video_id", "user", "outbox", "topic", "feed", "connection_id", "tracked",
                  "access", "address", "expiry")
@@ -89,7 +94,8 @@ class VideoChannel:
 
     async def join(self, cursor: int) -> None:
         """Subscribe the viewer's feed first, then replay every change after the page's cursor
-        from the database, then appear in the viewers panel."""
+        from the database (and tell a blocked viewer's page so), then appear in the viewers
+        panel."""
         if self.access is not None and self.access.expires_at is not None:
             # Watching through a link that expires: the socket closes when it does.
             left = (self.access.expires_at - datetime.now(UTC)).total_seconds()
@@ -99,6 +105,9 @@ class VideoChannel:
         if self.user:
             await self.node.subscribe(user_topic(self.user.id), self.feed)
         await self.feed.replay(cursor)
+        if self.access is not None and self.access.blocked:
+            # Blocked while this page was away or loading: it turns read-only now.
+            await self.send(fragments.blocked())
         metrics.JOINS.inc()
         await self.node.presence.track(self.topic, self.connection_id,
                                        self.user.id if self.user else None)
@@ -158,6 +167,8 @@ class VideoChannel:
             await self.publish_change(view)
             metrics.CHANGES["delete"].inc()
             await self.send(fragments.no_error())
+            if await multimedia.is_reported(view.id):  # it leaves its owner's queue
+                await self.recount_reports()
 
     async def react(self, frame: dict) -> None:
         """Add or take back the viewer's reaction on an annotation or reply, for every viewer
@@ -198,10 +209,32 @@ class VideoChannel:
             await blocking.announce(self.node, change, blocked=True)
         except Exception:
             # Stored: their next post is refused, and their next page load is read-only.
-            log.warning("announcing the block of user %s failed", change.user_id, exc_info=True)
+            log.warning("announcing the block change of user %s failed", change.user_id, exc_info=True)
         metrics.CHANGES["block"].inc()
         await self.send(fragments.live_notice(
             f"{change.username} can no longer post, reply or react on this owner's videos."))
+
+    async def report(self, frame: dict) -> None:
+        """Report someone else's annotation or reply to the video's owner with a reason; the
+        owner's open pages show their queue's new count, on every node."""
+        queued = await self.change(refusals.REPORT, lambda: multimedia.report_annotation(
+            self.user, self._id(frame, "id"), frame.get("reason")))
+        if queued is REFUSED:
+            return
+        metrics.CHANGES["report"].inc()
+        await self.send(fragments.live_notice("Thank you: the video's owner will take a look."))
+        await self.recount_reports()
+
+    async def recount_reports(self) -> None:
+        """Update the owner's count of reported items on their open pages (a deleted item
+        leaves the queue); a failure is logged: their next page shows the right count."""
+        if self.access is None:
+            return
+        try:
+            await badges.push_report_count(self.node, self.access.owner_id)
+        except Exception:
+            log.warning("updating the report count of video %s's owner failed", self.video_id,
+                        exc_info=True)
 
     async def change(self, says: refusals.Refusals, make: Callable[[], Awaitable[T]],
                      limiter: RateLimiter | None = None) -> T | object:
@@ -277,8 +310,7 @@ class VideoChannel:
         "failed" would only do it twice, and every node reads a change it missed from the
         database when the next one arrives or the pub/sub connection comes back (sequencer).
         """
-        await self.publish(view.video_id, Broadcast(CHANGE, fragments.change(view), view.seq - 1,
-                                                    view.seq))
+        await self.publish(view.video_id, change_broadcast(view))
 
     async def publish(self, video_id: int, broadcast: Broadcast) -> None:
         """Publish a stored change's broadcast to the video's topic (see publish_change)."""

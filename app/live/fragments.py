@@ -135,8 +135,10 @@ def live_notice(message: str) -> str:
 
 def blocked() -> str:
     """A blocked person's page made read-only: the annotate form gives way to a note saying why
-    (the player shim then hides the controls that speak: app/live/blocking.py)."""
-    return partial("#annotate-form", "outerHTML", render_partial("watch/_blocked.html"))
+    (the player shim then hides the controls that speak: app/live/blocking.py); on a page told
+    of an unblock since it loaded, the note says so again."""
+    return (partial("#annotate-form", "outerHTML", render_partial("watch/_blocked.html"))
+            + partial("#blocked-note", "outerHTML", render_partial("watch/_blocked_note.html")))
 
 
 def unblocked() -> str:
@@ -169,3 +171,8 @@ def notification_count(count: int) -> str:
     """The header badge of a user's unread notifications, replaced on their open pages."""
     return partial("#notification-count", "outerHTML",
                    render_partial("notifications/_count.html", count=count))
+
+
+def reports_link(count: int) -> str:
+    """The header's link to an owner's moderation queue with its count, replaced on their pages."""
+    return partial("#reports-link", "outerHTML", render_partial("moderation/_link.html", count=count))

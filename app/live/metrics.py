@@ -25,7 +25,7 @@ REPLAY_PAGES = Counter("videologue_live_replay_pages",
 _CHANGES = Counter("videologue_live_changes",
                    "Changes viewers made through their sockets, stored and broadcast.", ["event"])
 CHANGES = {event: _CHANGES.labels(event)
-           for event in ("post", "reply", "edit", "delete", "react", "resolve", "block")}
+           for event in ("post", "reply", "edit", "delete", "react", "resolve", "block", "report")}
 _DELIVERIES = Counter("videologue_live_deliveries",
                       "Broadcast frames handed to this process's viewers (one per viewer each).",
                       ["kind"])

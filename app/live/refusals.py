@@ -43,3 +43,5 @@ RESOLVE = Refusals("resolving an annotation", "Sign in to resolve annotations.",
 BLOCK = Refusals("blocking someone", "Sign in to block people.", _TOO_FAST,
                  "That person does not exist.", "They could not be blocked. Please try again.",
                  "Only the video's owner or a moderator can block people.")
+REPORT = Refusals("storing a report", "Sign in to report annotations.", _TOO_FAST, _MISSING,
+                  "Your report could not be saved. Please try again.")

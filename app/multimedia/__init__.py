@@ -42,6 +42,15 @@ from app.multimedia.mentions import MENTION, mentioned_user_ids, parse_mentions
 from app.multimedia.participants import list_thread_authors
 from app.multimedia.reactions import EMOJI as REACTION_EMOJI
 from app.multimedia.reactions import ReactionChange, ReactionCount, reaction_counts, toggle_reaction
+from app.multimedia.reports import REASONS as REPORT_REASONS
+from app.multimedia.reports import (
+    ReportedItem,
+    count_reported,
+    dismiss_reports,
+    is_reported,
+    list_reported,
+    report_annotation,
+)
 from app.multimedia.resolving import resolve_annotation
 from app.multimedia.search import FILTERS, clean_filter, search_terms, search_video_annotations
 from app.multimedia.share_links import (
@@ -116,9 +125,11 @@ __all__ = [
     "PlayerSource",
     "QuotaExceeded",
     "REACTION_EMOJI",
+    "REPORT_REASONS",
     "ReactionChange",
     "ReactionCount",
     "RecentAnnotation",
+    "ReportedItem",
     "UploadPolicy",
     "UploadRefused",
     "UploadTooLarge",
@@ -129,6 +140,7 @@ __all__ = [
     "annotate_video",
     "audience",
     "block_person",
+    "count_reported",
     "change_collaborator",
     "clean_annotation",
     "clean_filter",
@@ -137,6 +149,7 @@ __all__ = [
     "create_video",
     "current_change_seq",
     "delete_annotation",
+    "dismiss_reports",
     "delete_video",
     "edit_annotation",
     "find_guest",
@@ -147,12 +160,14 @@ __all__ = [
     "join_as_guest",
     "list_annotations",
     "list_annotations_with_cursor",
+    "is_reported",
     "list_blocked",
     "list_categories",
     "list_change_page",
     "list_collaborators",
     "list_commenter_ids",
     "list_recent_annotations",
+    "list_reported",
     "list_share_links",
     "list_thread_authors",
     "list_user_videos",
@@ -168,6 +183,7 @@ __all__ = [
     "reaction_counts",
     "remove_collaborator",
     "reply_to_annotation",
+    "report_annotation",
     "resolve_annotation",
     "revoke_share_link",
     "search_terms",

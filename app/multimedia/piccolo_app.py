@@ -9,6 +9,7 @@ from app.multimedia.tables import (
     Collaborator,
     LinkMember,
     Reaction,
+    Report,
     ShareLink,
     Video,
 )
@@ -18,6 +19,6 @@ APP_CONFIG = AppConfig(
     app_name="multimedia",
     migrations_folder_path=str(ROOT / "migrations" / "multimedia"),
     table_classes=[Category, Video, Annotation, Reaction, Collaborator, ShareLink, LinkMember,
-                   Block],
+                   Block, Report],
     migration_dependencies=["app.accounts.piccolo_app"],
 )

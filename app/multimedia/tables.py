@@ -1,6 +1,6 @@
 """The multimedia context's tables: categories, videos, their annotations, who else may watch
-or speak on a video (collaborators, share links and the people who came through them), and whom
-an owner has blocked from speaking on theirs."""
+or speak on a video (collaborators, share links and the people who came through them), whom
+an owner has blocked from speaking on theirs, and the annotations viewers reported to them."""
 
 from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
@@ -115,3 +115,15 @@ class Block(Table, tablename="blocks"):
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
+
+
+class Report(Table, tablename="reports"):
+    """A viewer's report of an annotation or reply, with a reason, in the queue of the video's
+    `owner` until dismissed (or the annotation is deleted); unique per (annotation, user)."""
+
+    annotation = ForeignKey(references=Annotation, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    reason = Varchar(length=10)
+    created_at = Timestamptz()
+    dismissed_at = Timestamptz(null=True, default=None)

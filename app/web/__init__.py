@@ -10,6 +10,7 @@ from app.web.health import healthz, readyz
 from app.web.media import media_router
 from app.web.media_access import may_fetch
 from app.web.metrics import HTTP_METRICS, MetricsController
+from app.web.moderation import ModerationController
 from app.web.notifications import NotificationsController, NotificationSettingsController, unread_count
 from app.web.pages import add_notification_count
 from app.web.people import people
@@ -32,6 +33,7 @@ __all__ = [
     "HomeController",
     "ManageVideosController",
     "MetricsController",
+    "ModerationController",
     "NotificationSettingsController",
     "NotificationsController",
     "PasswordController",

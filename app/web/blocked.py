@@ -7,7 +7,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from app import multimedia
-from app.live import unblocked
+from app.live import block_changed
 from app.web.guards import require_user
 from app.web.pages import page
 
@@ -28,6 +28,6 @@ class BlockedPeopleController(Controller):
     async def unblock(self, request: Request, user_id: FromPath[int]) -> Redirect:
         """Let someone speak on the owner's videos again; their open pages are told at once."""
         change = await multimedia.unblock_person(request.state.user, user_id)
-        await unblocked(request.app, change)
+        await block_changed(request.app, change, blocked=False)
         flash(request, f"{change.username} may comment on your videos again.", category="success")
         return Redirect("/manage/blocked")

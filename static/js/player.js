@@ -595,30 +595,54 @@
     render();
   }
 
-  // ---- reactions, resolving and blocking: items carry buttons, not forms; one hidden form
-  // each (#react-form, #resolve-form, #block-form) is filled in with the item (or its author)
-  // and submitted over the socket.
-  function reactionsAndResolving(live, list) {
+  // ---- a menu of choices for one item (reactions, report reasons): opened under the item's
+  // button, it fills the item into `form` (its choices are that form's submit buttons, sent by
+  // hx-ws:send), and closes on a choice, Escape, a click elsewhere or a scroll.
+  function itemMenu(menu, form, opens) {
+    let opener = null;
+    const close = (refocus) => {
+      if (menu.hidden) return;
+      menu.hidden = true;
+      if (refocus && opener?.isConnected) opener.focus();
+      opener = null;
+    };
+    const open = (button) => {
+      form.querySelector("[data-item-id]").value = button.closest("[data-id]").dataset.id;
+      const box = button.getBoundingClientRect();
+      menu.style.left = `${Math.max(4, Math.min(box.left, window.innerWidth - 240))}px`;
+      menu.style.top = `${box.bottom + 4}px`;
+      menu.hidden = false;
+      opener = button;
+      menu.querySelector("button").focus();
+    };
+    menu.addEventListener("click", (event) => {
+      if (event.target.closest("button")) setTimeout(() => close(true));
+    });
+    menu.addEventListener("keydown", (event) => {
+      const buttons = [...menu.querySelectorAll("button")], at = buttons.indexOf(document.activeElement);
+      if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(true); }
+      const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+      if (step) { event.preventDefault(); buttons[(at + step + buttons.length) % buttons.length].focus(); }
+    });
+    document.addEventListener("click", (event) => {
+      if (!menu.hidden && !menu.contains(event.target) && !event.target.closest(opens)) close(false);
+    });
+    window.addEventListener("scroll", () => close(false), { passive: true, capture: true });
+    return { toggle: (button) => (menu.hidden || opener !== button ? open(button) : close(true)) };
+  }
+
+  // ---- reactions, resolving, reports and blocking: items carry buttons, not forms; one hidden
+  // form each (#react-form, #resolve-form, #report-form, #block-form) is filled in with the item
+  // (or its author) and submitted over the socket.
+  function itemActions(live, list) {
     const reactForm = live.querySelector("[data-react-form]");
     const picker = live.querySelector("[data-react-picker]");
     const resolveForm = live.querySelector("[data-resolve-form]");
     const blockForm = live.querySelector("[data-block-form]");
-    let opener = null;
-    const closePicker = (refocus) => {
-      if (!picker || picker.hidden) return;
-      picker.hidden = true;
-      if (refocus && opener?.isConnected) opener.focus();
-      opener = null;
-    };
-    const openPicker = (button) => {
-      reactForm.querySelector("[data-item-id]").value = button.closest("[data-id]").dataset.id;
-      const box = button.getBoundingClientRect();
-      picker.style.left = `${Math.max(4, Math.min(box.left, window.innerWidth - 240))}px`;
-      picker.style.top = `${box.bottom + 4}px`;
-      picker.hidden = false;
-      opener = button;
-      picker.querySelector("button").focus();
-    };
+    const reportForm = live.querySelector("[data-report-form]");
+    const reactions = picker && reactForm ? itemMenu(picker, reactForm, "[data-react]") : null;
+    const reasons = live.querySelector("[data-report-menu]");
+    const reporting = reasons && reportForm ? itemMenu(reasons, reportForm, "[data-report]") : null;
     const toggle = (item, emoji) => {
       reactForm.querySelector("[data-item-id]").value = item.dataset.id;
       const choice = [...picker.querySelectorAll("button")].find((b) => b.value === emoji);
@@ -627,13 +651,16 @@
     list.addEventListener("click", (event) => {
       const count = event.target.closest(".reaction"), react = event.target.closest("[data-react]");
       const resolve = event.target.closest("[data-resolve]"), block = event.target.closest("[data-block]");
+      const report = event.target.closest("[data-report]");
       if (block && blockForm) {
         blockForm.querySelector("[data-item-id]").value = block.closest("[data-user-id]").dataset.userId;
         blockForm.requestSubmit();
+      } else if (report && reporting) {
+        reporting.toggle(report);
       } else if (count && reactForm && live.dataset.viewerId) {
         toggle(count.closest("[data-id]"), count.dataset.emoji);
-      } else if (react && picker) {
-        if (picker.hidden || opener !== react) openPicker(react); else closePicker(true);
+      } else if (react && reactions) {
+        reactions.toggle(react);
       } else if (resolve && resolveForm) {
         const item = resolve.closest("[data-id]");
         resolveForm.querySelector("[data-item-id]").value = item.dataset.id;
@@ -641,25 +668,6 @@
         resolveForm.requestSubmit();
       }
     });
-    if (!picker) return;
-    // A chosen reaction is sent by the form's own submit (hx-ws:send); then the picker closes.
-    picker.addEventListener("click", (event) => {
-      if (event.target.closest("button")) setTimeout(() => closePicker(true));
-    });
-    picker.addEventListener("keydown", (event) => {
-      const buttons = [...picker.querySelectorAll("button")], at = buttons.indexOf(document.activeElement);
-      if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); closePicker(true); }
-      if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
-        event.preventDefault();
-        buttons[(at + (event.key === "ArrowRight" ? 1 : buttons.length - 1)) % buttons.length].focus();
-      }
-    });
-    document.addEventListener("click", (event) => {
-      if (!picker.hidden && !picker.contains(event.target) && !event.target.closest("[data-react]")) {
-        closePicker(false);
-      }
-    });
-    window.addEventListener("scroll", () => closePicker(false), { passive: true, capture: true });
   }
 
   function watchPage(live) {
@@ -677,7 +685,7 @@
     const typing = typingPause(live, player, now);
     const range = stretch(form, typing, now, say, () => reveal());
     const threads = threadForms(list);
-    reactionsAndResolving(live, list);
+    itemActions(live, list);
     const seek = (ms) => { if (player) { player.seekTo(ms); reveal(); } };
     const markers = strip ? timeline(strip, list, seek) : null;
     const filter = annotationFilter(list, () => { if (markers) markers.sync(); reveal(); });
@@ -908,20 +916,21 @@
   // ---- an item's controls: every annotation and reply carries Reply, Edit and Delete, hidden;
   // this page shows Reply and React to a viewer who may comment (`data-may-comment`), Edit to
   // the item's author while they may, Delete and Resolve to its author and to the owner and
-  // moderators (`data-moderator`), Mute to everyone but the author, and Block to moderators for
-  // anyone but themselves and the owner. Fragments are the same
+  // moderators (`data-moderator`), Mute to everyone but the author, Report to every signed-in
+  // viewer but the author, and Block to moderators for anyone but themselves and the owner. Fragments are the same
   // bytes for every viewer, so each page decides for itself; the server refuses anyone else
   // whatever the page shows. A reaction count is pressed when `data-by` lists this viewer, and
   // read-only for a viewer who may not comment.
   const within = (root, selector) => [...(root.matches(selector) ? [root] : []), ...root.querySelectorAll(selector)];
   function showActions(root) {
     if (!(root instanceof Element)) return;
-    for (const control of within(root, "[data-reply], [data-edit], [data-delete], [data-react], [data-resolve], [data-mute], [data-block]")) {
+    for (const control of within(root, "[data-reply], [data-edit], [data-delete], [data-react], [data-resolve], [data-mute], [data-block], [data-report]")) {
       const live = control.closest("[data-live]"), item = control.closest("[data-user-id]");
       const viewer = live?.dataset.viewerId, mine = Boolean(viewer) && viewer === item?.dataset.userId;
       const speaks = Boolean(viewer) && "mayComment" in live.dataset;
       const moderates = Boolean(viewer) && "moderator" in live.dataset;
       const allowed = "mute" in control.dataset ? !mine
+        : "report" in control.dataset ? Boolean(viewer) && !mine
         : "block" in control.dataset ? moderates && !mine && item?.dataset.userId !== live.dataset.ownerId
         : "reply" in control.dataset || "react" in control.dataset ? speaks
         : "edit" in control.dataset ? mine && speaks : mine || moderates;

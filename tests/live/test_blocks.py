@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from app import multimedia
-from app.live import unblocked
+from app.live import block_changed
 from app.live.blocking import SpeakingChanged
 from app.live.wire import SPEAKING, Broadcast, video_topic
 from app.validation import Blocked
@@ -102,7 +102,7 @@ async def test_unblocking_tells_the_persons_open_pages_on_the_owners_videos_only
     change = await multimedia.block_person(owner, video.id, troll.id)
     on_video, on_others = await recorded(live, video, troll), await recorded(live, others, troll)
     change = await multimedia.unblock_person(owner, troll.id)
-    await unblocked(SimpleNamespace(state=SimpleNamespace(live=live)), change)
+    await block_changed(SimpleNamespace(state=SimpleNamespace(live=live)), change, blocked=False)
     told = await text_arrives(on_video, "unblocked you")
     assert 'hx-target="#blocked-note" hx-swap="outerHTML"' in told
     # A later change on the other video reaches its page after anything the unblock sent it.
@@ -117,3 +117,13 @@ def test_a_block_travels_between_nodes_unchanged():
     said = SpeakingChanged(42, '<hx-partial hx-target="#x">a\nb</hx-partial>')
     broadcast = Broadcast.decode(said.broadcast().encode())
     assert broadcast.kind == SPEAKING and SpeakingChanged.of(broadcast) == said
+
+
+async def test_a_page_that_connects_after_the_block_is_told_at_its_join(join):
+    owner, troll = await make_user(), await make_user()
+    video = await make_video(owner)
+    await multimedia.block_person(owner, video.id, troll.id)
+    trolls = await join(video, troll)
+    # Sent after the replay, before the viewers panel its join brings.
+    told = [frame for frame in await trolls.replay() if BLOCKED_NOTE in frame]
+    assert told and 'hx-target="#annotate-form"' in told[0] and 'hx-target="#blocked-note"' in told[0]

@@ -13,10 +13,11 @@ def unblocks(monkeypatch) -> list[tuple[int, int]]:
     """Each call the page makes to tell an unblocked person's open pages, as (owner, user)."""
     calls = []
 
-    async def unblocked(app, change):
+    async def block_changed(app, change, blocked):
+        assert not blocked
         calls.append((change.owner_id, change.user_id))
 
-    monkeypatch.setattr("app.web.blocked.unblocked", unblocked)
+    monkeypatch.setattr("app.web.blocked.block_changed", block_changed)
     return calls
 
 
