@@ -126,6 +126,9 @@ def samples() -> list[Sample]:
         pushed("error-refused", "An error in the live error slot",
                "Sent to the one viewer whose post was refused.", "error",
                fragments.live_error(_refusal(LONG_BODY + "!"))),
+        pushed("notice-taken", "A confirmation in the live error slot",
+               "Sent to the one viewer whose report (or block) was taken.", "error",
+               fragments.live_notice("Thank you: the video's owner will take a look.")),
         pushed("annotate-cleared", "The annotate form after a post",
                "Sent to the author once the annotation is stored: the error slot emptied and "
                "a fresh box.", "annotate", fragments.posted()),
