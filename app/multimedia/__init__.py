@@ -35,6 +35,7 @@ from app.multimedia.collaborators import (
     change_collaborator,
     invite_collaborator,
     list_collaborators,
+    list_moderator_ids,
     remove_collaborator,
 )
 from app.multimedia.ids import parse_id
@@ -165,6 +166,7 @@ __all__ = [
     "list_categories",
     "list_change_page",
     "list_collaborators",
+    "list_moderator_ids",
     "list_commenter_ids",
     "list_recent_annotations",
     "list_reported",

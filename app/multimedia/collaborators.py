@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from app.accounts.directory import get_user_by_username
 from app.accounts.tables import User
-from app.multimedia.access import INVITED_ROLES, clean_choice, owned_access
+from app.multimedia.access import INVITED_ROLES, MODERATOR, clean_choice, owned_access
 from app.multimedia.tables import Collaborator
 from app.validation import NotFoundError, ValidationError
 
@@ -73,3 +73,10 @@ async def remove_collaborator(owner: User, video_id: int, user_id: int) -> None:
         Collaborator.video == video_id, Collaborator.user == user_id).returning(Collaborator.id)
     if not removed:
         raise NotFoundError("collaborator", user_id)
+
+
+async def list_moderator_ids(video_id: int) -> list[int]:
+    """The users invited to moderate a video (whom its moderators' pages offer no Block for)."""
+    rows = await Collaborator.select(Collaborator.user).where(Collaborator.video == video_id,
+                                                             Collaborator.role == MODERATOR)
+    return sorted(row["user"] for row in rows)

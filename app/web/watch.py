@@ -64,7 +64,8 @@ class WatchController(Controller):
         return page(request, "watch/show.html", video=video, token=token, cursor=cursor,
                     source=multimedia.parse_video_url(video.url), annotations=annotations,
                     finding=await filters.find_threads(request, video), viewers=None, guests=0,
-                    viewer=viewer)
+                    viewer=viewer, moderator_ids=await multimedia.list_moderator_ids(video.id)
+                    if viewer.access.may_moderate else [])
 
     @get("/{video_id:int}/annotations.vtt", media_type="text/vtt")  # Litestar adds the charset
     async def captions(self, request: Request, video_id: FromPath[int]) -> str:

@@ -917,7 +917,8 @@
   // this page shows Reply and React to a viewer who may comment (`data-may-comment`), Edit to
   // the item's author while they may, Delete and Resolve to its author and to the owner and
   // moderators (`data-moderator`), Mute to everyone but the author, Report to every signed-in
-  // viewer but the author, and Block to moderators for anyone but themselves and the owner. Fragments are the same
+  // viewer but the author, and Block to moderators for anyone but themselves, the owner and the
+  // video's other moderators (`data-moderator-ids`, on a moderator's page). Fragments are the same
   // bytes for every viewer, so each page decides for itself; the server refuses anyone else
   // whatever the page shows. A reaction count is pressed when `data-by` lists this viewer, and
   // read-only for a viewer who may not comment.
@@ -932,6 +933,7 @@
       const allowed = "mute" in control.dataset ? !mine
         : "report" in control.dataset ? Boolean(viewer) && !mine
         : "block" in control.dataset ? moderates && !mine && item?.dataset.userId !== live.dataset.ownerId
+          && !(live.dataset.moderatorIds || "").includes(` ${item?.dataset.userId} `)
         : "reply" in control.dataset || "react" in control.dataset ? speaks
         : "edit" in control.dataset ? mine && speaks : mine || moderates;
       control.hidden = !allowed;

@@ -30,9 +30,12 @@ async def test_a_moderator_blocks_someone_whose_open_page_turns_read_only_live(n
     owner, moderator = await make_user(unique_username("owner")), await make_user(unique_username("mod"))
     troll, bystander = await make_user(unique_username("troll")), await make_user(unique_username("by"))
     video = await make_video(owner, title="Director's cut", url=clock_url)
-    await multimedia.invite_collaborator(owner, video.id, moderator.username, "moderator")
+    other_moderator = await make_user(unique_username("mod"))
+    for person in (moderator, other_moderator):
+        await multimedia.invite_collaborator(owner, video.id, person.username, "moderator")
     await make_annotation(owner, video, body="Colour grade is final", at=1_000)
     await make_annotation(moderator, video, body="Keep it civil please", at=1_500)
+    await make_annotation(other_moderator, video, body="Agreed, be kind", at=1_700)
 
     trolling = await watching(new_page, troll, video, at_ms=2_000)
     moderating = await watching(new_page, moderator, video)
@@ -44,7 +47,8 @@ async def test_a_moderator_blocks_someone_whose_open_page_turns_read_only_live(n
     await expect(control(trolled, "block")).to_be_visible()
     await expect(control(trolled, "block")).to_have_text("Block")
     # The page decided for each item (Delete for a moderator, Mute for someone else's) and
-    # showed Block on neither the moderator's own annotation nor the owner's.
+    # showed Block on neither the moderator's own annotation, nor the owner's, nor another
+    # moderator's.
     own = annotation(moderating, "Keep it civil please")
     owners = annotation(moderating, "Colour grade is final")
     await expect(control(own, "delete")).to_be_visible()
@@ -53,6 +57,9 @@ async def test_a_moderator_blocks_someone_whose_open_page_turns_read_only_live(n
     await expect(control(owners, "mute")).to_be_visible()
     await expect(control(owners, "block")).to_have_count(1)
     await expect(control(owners, "block")).to_be_hidden()
+    fellow = annotation(moderating, "Agreed, be kind")
+    await expect(control(fellow, "mute")).to_be_visible()
+    await expect(control(fellow, "block")).to_be_hidden()
     # A bystander, who does not moderate, gets no Block anywhere.
     seen = annotation(looking_on, "This is the worst film ever made")
     await expect(control(seen, "mute")).to_be_visible()

@@ -70,6 +70,6 @@ def test_only_a_moderators_page_has_the_block_form(client, run, user):
     assert 'id="block-form"' not in client.get(f"/watch/{video.id}").text
     run(multimedia.invite_collaborator, owner, video.id, user.username, "moderator")
     page = client.get(f"/watch/{video.id}").text
-    assert 'id="block-form"' in page and "data-moderator" in page
+    assert 'id="block-form"' in page and f'data-moderator data-moderator-ids=" {user.id} "' in page
     assert sign_in(client, owner.username).status_code == 302
     assert 'id="block-form"' in client.get(f"/watch/{video.id}").text
