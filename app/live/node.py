@@ -9,7 +9,7 @@ from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from redis.asyncio import Redis
 
-from app.live import metrics
+from app.live import metrics, revocation
 from app.live.presence import Presence
 from app.live.presence_backends import LocalPresenceBackend, RedisPresenceBackend
 from app.live.pubsub.hub import Hub, Member
@@ -54,6 +54,7 @@ class LiveService:
                                  settings.presence_heartbeat)
         metrics.observe_presence(self.presence)
         self._subscribing: dict[str, asyncio.Task] = {}
+        self._rechecking: asyncio.Task | None = None  # revocation.recheck after an outage
         self._connections = itertools.count(1)
 
     def _limiter(self, burst: int, per_second: float, budget: str) -> RateLimiter:
@@ -90,6 +91,8 @@ class LiveService:
         published before the pub/sub goes (tests/live/test_shutdown.py).
         """
         await self.presence.stop()
+        if self._rechecking is not None:
+            self._rechecking.cancel()
         await self.relay.stop()
         if self.redis is not None:
             await self.redis.aclose()
@@ -122,5 +125,9 @@ class LiveService:
             await self.relay.unsubscribe(topic)
 
     async def resync(self) -> None:
-        """After a pub/sub outage, bring every local viewer up to date from the database."""
+        """After a pub/sub outage, bring every local viewer up to date from the database, and
+        close the sockets of those who may no longer watch (a revocation missed meanwhile), in
+        the background: the relay goes back to delivering at once."""
         self.sequencer.catch_up()
+        if self._rechecking is None or self._rechecking.done():
+            self._rechecking = asyncio.create_task(revocation.recheck(self.hub))

@@ -5,11 +5,18 @@ video's topic (an ACCESS broadcast); every node then closes its own sockets on t
 the rule takes in, each by what it knows of its viewer: their user id and the share link their
 access came through (multimedia.Access). The rule names the links just revoked, and, for a
 private video, everyone who may still watch it: its owner, its collaborators and its live links.
+A node back from a pub/sub outage, which may have missed such a rule, works out each of its
+videos' rule again from the database and applies it to its own sockets (recheck).
 """
 
+import logging
 from dataclasses import dataclass
 
-from app.live.wire import ACCESS, LINK_REVOKED, NOT_ALLOWED, Broadcast, Close
+from app import multimedia
+from app.live.pubsub.hub import Hub
+from app.live.wire import ACCESS, LINK_REVOKED, NOT_ALLOWED, Broadcast, Close, video_of_topic
+
+log = logging.getLogger("videologue.live")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +51,21 @@ class AccessRule:
 
 def _ids(text: str) -> frozenset[int]:
     return frozenset(int(item) for item in text.split())
+
+
+async def recheck(hub: Hub) -> None:
+    """Apply every local video topic's current rule to this node's sockets on it: its revoked
+    links, and, for a private video, who may still watch. Run after a pub/sub outage, during
+    which an ACCESS broadcast may have been lost; a video that cannot be read is left to the
+    next write, which the context refuses."""
+    for topic in hub.topics():
+        if (video_id := video_of_topic(topic)) is None:
+            continue
+        try:
+            watching = await multimedia.audience(video_id)
+        except Exception:
+            log.warning("re-reading who may watch video %s failed", video_id, exc_info=True)
+            continue
+        if watching.revoked_link_ids or watching.private:
+            hub.deliver(topic, AccessRule(watching.revoked_link_ids, watching.private,
+                                          watching.user_ids, watching.link_ids).broadcast())

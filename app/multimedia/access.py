@@ -142,11 +142,13 @@ async def _best_link(video_id: int, link_ids: list[int], user_id: int) -> dict |
 @dataclass(frozen=True, slots=True)
 class Audience:
     """Who may watch a video, as sockets can tell: everyone, unless it is `private`; then its
-    owner and collaborators (`user_ids`) and whoever holds one of its live links (`link_ids`)."""
+    owner and collaborators (`user_ids`) and whoever holds one of its live links (`link_ids`).
+    `revoked_link_ids` are the links revoked on it, whose holders it lets in no more."""
 
     private: bool
     user_ids: frozenset[int] = frozenset()
     link_ids: frozenset[int] = frozenset()
+    revoked_link_ids: frozenset[int] = frozenset()
 
 
 async def audience(video_id: int) -> Audience:
@@ -154,13 +156,16 @@ async def audience(video_id: int) -> Audience:
     rows = await Video.raw('SELECT "user", "visibility" FROM "videos" WHERE "id" = {}', video_id)
     if not rows:
         return Audience(True)
+    links = await Video.raw('SELECT "id", "expires_at", "revoked_at" FROM "share_links" '
+                            'WHERE "video" = {}', video_id)
+    revoked = frozenset(row["id"] for row in links if row["revoked_at"] is not None)
     if rows[0]["visibility"] != PRIVATE:
-        return Audience(False)
+        return Audience(False, revoked_link_ids=revoked)
     users = await Video.raw('SELECT "user" FROM "collaborators" WHERE "video" = {}', video_id)
-    links = await Video.raw('SELECT "id", "expires_at" FROM "share_links" WHERE "video" = {} '
-                            'AND "revoked_at" IS NULL', video_id)
     return Audience(True, frozenset([rows[0]["user"], *(row["user"] for row in users)]),
-                    frozenset(row["id"] for row in links if link_is_live(row["expires_at"])))
+                    frozenset(row["id"] for row in links
+                              if row["revoked_at"] is None and link_is_live(row["expires_at"])),
+                    revoked)
 
 
 async def may_watch(video_id: int, user: User | None, link_ids: Iterable[int] = ()) -> bool:

@@ -108,3 +108,31 @@ async def test_making_a_video_private_on_one_node_closes_a_strangers_socket_on_t
     # Posted after the change was published: reaching the collaborator proves their socket outlived it.
     await owners_tab.post("Just the team now", at=2500)
     await collaborators_tab.frames_until("Just the team now")
+
+
+async def test_a_revocation_whose_broadcast_was_lost_in_a_redis_outage_closes_the_socket_once_back(
+        cluster, browser, handshake):
+    owner = browser()
+    await owner.register("owner")
+    video = await owner.create_video("Private cut")
+    await make_private(owner, video)
+    link_id = await create_link(owner, video, "client review", "viewer")
+    holding = links_cookie_value(NODE_ENV["SECRET_KEY"], {link_id: 0})
+    anonymous = browser(cluster.b)
+    anonymous.client.cookies.set(LINKS_COOKIE, holding)
+    holder = await handshake(await anonymous.socket_url(cluster.b, video), cluster.b, holding)
+    owners_tab = await handshake(await owner.socket_url(cluster.b, video), cluster.b)
+    await holder.joined()
+    await owners_tab.joined()
+
+    await asyncio.to_thread(cluster.redis.kill)
+    try:
+        # Revoked while no node could hear of it: as if its broadcast were lost.
+        await cluster.query("UPDATE share_links SET revoked_at = now() WHERE id = $1", link_id)
+    finally:
+        await asyncio.to_thread(cluster.redis.start)
+    # Node B, back on Redis (resubscribed first), reads who may still watch and closes the
+    # link's socket; the owner's, on the same node, stays.
+    assert await close_code(holder) == 4411
+    await owners_tab.post("Still watching", at=1500)
+    await owners_tab.frames_until("Still watching")

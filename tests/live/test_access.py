@@ -216,3 +216,26 @@ def test_an_access_rule_travels_between_nodes_unchanged():
     assert AccessRule.of(AccessRule(frozenset({5})).broadcast()) == AccessRule(frozenset({5}))
     assert [rule.closes(1, 0), rule.closes(9, 3), rule.closes(9, 4), rule.closes(0, 0)] == [
         None, LINK_REVOKED, None, NOT_ALLOWED]
+
+
+async def test_after_a_pub_sub_outage_a_node_closes_what_a_lost_revocation_shut_out(live):
+    owner, friend = await make_user(), await make_user()
+    video, open_video = await private_video(owner), await make_video(owner, title="Trailer")
+    await multimedia.set_visibility(owner, open_video.id, "public", "collaborators")
+    await multimedia.invite_collaborator(owner, video.id, friend.username, "viewer")
+    link = await multimedia.create_share_link(owner, video.id, "Client", "viewer")
+    comment_link = await multimedia.create_share_link(owner, open_video.id, "Press", "commenter")
+    holder, friends = await recorded(live, video, None, [link.id]), await recorded(live, video, friend)
+    press = await recorded(live, open_video, None, [comment_link.id])
+    staying = [await recorded(live, video, owner), await recorded(live, open_video)]
+    # Taken away while no broadcast could go out (no access_changed): no socket was told.
+    await multimedia.revoke_share_link(owner, video.id, link.id)
+    await multimedia.revoke_share_link(owner, open_video.id, comment_link.id)
+    await multimedia.remove_collaborator(owner, video.id, friend.id)
+    await live.resync()  # what the relay runs once it is back
+    assert [await holder.close_code(), await friends.close_code(), await press.close_code()] == [
+        LINK_REVOKED.code, NOT_ALLOWED.code, LINK_REVOKED.code]
+    # Each rule reached every socket on its video at once: those who may still watch stay.
+    for viewer in staying + [holder, friends, press]:
+        await viewer.channel.leave()
+    assert [closes_recorded(viewer.events) for viewer in staying] == [[], []]

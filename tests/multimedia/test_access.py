@@ -167,7 +167,7 @@ async def test_nobody_reaches_a_private_videos_annotations_through_another_video
             await change()
 
 
-async def test_the_audience_of_a_private_video_is_its_owner_collaborators_and_live_links():
+async def test_the_audience_of_a_private_video_is_its_owner_collaborators_and_live_links_not_revoked_ones():
     owner, friend = await make_user(), await make_user()
     video = await private_video(owner)
     await multimedia.invite_collaborator(owner, video.id, friend.username, "viewer")
@@ -175,9 +175,10 @@ async def test_the_audience_of_a_private_video_is_its_owner_collaborators_and_li
     revoked = await multimedia.create_share_link(owner, video.id, "Gone", "viewer")
     await multimedia.revoke_share_link(owner, video.id, revoked.id)
     assert await multimedia.audience(video.id) == multimedia.Audience(
-        True, frozenset({owner.id, friend.id}), frozenset({live.id}))
+        True, frozenset({owner.id, friend.id}), frozenset({live.id}), frozenset({revoked.id}))
     await multimedia.set_visibility(owner, video.id, "unlisted", "everyone")
-    assert await multimedia.audience(video.id) == multimedia.Audience(False)
+    assert await multimedia.audience(video.id) == multimedia.Audience(
+        False, revoked_link_ids=frozenset({revoked.id}))
 
 
 async def test_only_those_who_may_watch_are_among_the_watchers():
