@@ -3,7 +3,7 @@
 Anyone signed in (a share link's guest too) who may watch a video may report someone else's
 annotation there, once, with a reason; a second report by the same person only updates the
 reason. Reports wait in the owner's queue (their moderation page) until the owner dismisses
-them or the annotation is deleted. Nobody but the owner learns who reported what.
+them or the annotation is deleted. The queue says how many reported an item and why, never who.
 """
 
 from dataclasses import dataclass
