@@ -64,6 +64,7 @@ from app.multimedia.share_links import (
     find_share_link,
     join_as_guest,
     list_share_links,
+    note_link_used,
     open_share_link,
     revoke_share_link,
 )
@@ -177,6 +178,7 @@ __all__ = [
     "may_watch",
     "may_watch_among",
     "mentioned_user_ids",
+    "note_link_used",
     "open_share_link",
     "owned_access",
     "parse_id",

@@ -171,6 +171,19 @@ async def open_share_link(token: object, password: object, user: User | None) ->
     return OpenedLink(row["id"], video.id, video.slug, row["role"], row["expires_at"])
 
 
+# How long a link's "last used" may lag behind a visit: watching through it writes at most this often.
+USED_EVERY = timedelta(minutes=1)
+
+
+async def note_link_used(link_id: int) -> None:
+    """Note that someone watched through a link (a watch page their access came by), keeping
+    its "last used" within USED_EVERY of the latest visit."""
+    now = datetime.now(UTC)
+    await ShareLink.update({ShareLink.last_used_at: now}).where(
+        ShareLink.id == link_id,
+        ShareLink.last_used_at.is_null() | (ShareLink.last_used_at < now - USED_EVERY))
+
+
 async def _add_member(link_id: int, user_id: int, now: datetime) -> None:
     await LinkMember.insert(LinkMember(link=link_id, user=user_id, created_at=now)).on_conflict(
         action="DO NOTHING")

@@ -57,6 +57,8 @@ class WatchController(Controller):
         if slug != video.slug:
             return _canonical(request, video)
         user = viewer.user  # the signed-in user, or the guest their share link made them
+        if viewer.access.link_id:  # watching through a share link: its owner sees it in use
+            await multimedia.note_link_used(viewer.access.link_id)
         settings = request.app.state.settings
         token = accounts.sign_socket_token(settings.secret_key, user) if user else None
         # Read together: the socket sends this page every change after the list's cursor.

@@ -56,6 +56,16 @@ def test_a_view_link_goes_straight_to_a_private_video_which_only_that_browser_ma
     assert second_client.get(watch(video)).status_code == 404
 
 
+def test_watching_through_a_link_keeps_its_last_use_current(client, run, owner, video):
+    link = run(multimedia.create_share_link, owner, video.id, "Team", "viewer")
+    client.get(f"/s/{link.token}", follow_redirects=False)
+    long_ago = datetime.now(UTC) - timedelta(days=3)
+    run(ShareLink.update({ShareLink.last_used_at: long_ago}).where(ShareLink.id == link.id).run)
+    assert client.get(watch(video)).status_code == 200
+    [listed] = run(multimedia.list_share_links, owner, video.id)
+    assert listed.last_used_at > datetime.now(UTC) - timedelta(minutes=5)
+
+
 def test_a_link_with_a_password_asks_for_it_refuses_a_wrong_one_and_lets_the_right_one_in(
         client, run, owner, video):
     link = run(multimedia.create_share_link, owner, video.id, "Client", "viewer", "", "open sesame")
