@@ -5,7 +5,7 @@ import logging
 from litestar import Litestar
 
 from app import multimedia
-from app.live import blocking
+from app.live import blocking, speakers
 from app.live.badges import push_badges, push_report_count
 from app.live.channel import change_broadcast
 from app.live.node import LiveService
@@ -51,6 +51,19 @@ async def access_changed(app: Litestar, video_id: int, revoked_links: tuple[int,
     except Exception:
         log.warning("closing the sockets shut out of video %s failed (links revoked: %s)",
                     video_id, revoked_links, exc_info=True)
+
+
+async def speakers_changed(app: Litestar, video_id: int) -> None:
+    """Turn read-only, on every node at once, the open pages of those who may no longer comment
+    on a video since its owner changed who may (a collaborator's role, the comment rule).
+
+    A failure is logged, not raised: the change is stored, and their next post is refused.
+    """
+    try:
+        rule = await speakers.rule_of(video_id)
+        await app.state.live.publish(video_topic(video_id), rule.broadcast())
+    except Exception:
+        log.warning("making the pages of video %s read-only failed", video_id, exc_info=True)
 
 
 async def publish_change(app: Litestar, view: multimedia.AnnotationView) -> None:
@@ -119,5 +132,5 @@ async def watching_user_ids(app: Litestar, video_id: int) -> set[int]:
 
 
 __all__ = ["LiveService", "access_changed", "block_changed", "close_video", "count_watching",
-           "disconnect_user", "live_video_id", "publish_change", "update_badges",
+           "disconnect_user", "live_video_id", "publish_change", "speakers_changed", "update_badges",
            "update_report_count", "video_socket", "watching_user_ids"]

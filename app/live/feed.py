@@ -7,8 +7,9 @@ from app import multimedia
 from app.live import fragments, metrics
 from app.live.blocking import SpeakingChanged
 from app.live.revocation import AccessRule
+from app.live.speakers import SpeakersRule
 from app.live.transport.outbox import Outbox
-from app.live.wire import ACCESS, CHANGE, CLOSE, SPEAKING, Broadcast, video_topic
+from app.live.wire import ACCESS, CHANGE, CLOSE, SPEAKERS, SPEAKING, Broadcast, video_topic
 
 
 async def pages(video_id: int, after: int, size: int):
@@ -86,6 +87,11 @@ class Feed:
         elif broadcast.kind == ACCESS:
             if (close := AccessRule.of(broadcast).closes(self.user_id, self.link_id)) is not None:
                 self.outbox.close(close)
+        elif broadcast.kind == SPEAKERS:
+            rule = SpeakersRule.of(broadcast)
+            if rule.silences(self.user_id, self.link_id):
+                pushed = Broadcast(SPEAKERS, rule.html)
+                self.outbox.push(pushed.event, pushed.frame)
         elif broadcast.kind == SPEAKING:
             said = SpeakingChanged.of(broadcast)
             if said.owner_id == self.owner_id:

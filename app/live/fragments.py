@@ -141,6 +141,12 @@ def blocked() -> str:
             + partial("#blocked-note", "outerHTML", render_partial("watch/_blocked_note.html")))
 
 
+def read_only() -> str:
+    """The page of someone who may watch but no longer comment (their role or the video's
+    comment rule changed): the annotate form gives way to a note saying so, as for a block."""
+    return partial("#annotate-form", "outerHTML", render_partial("watch/_read_only.html"))
+
+
 def unblocked() -> str:
     """An unblocked person's page told that it may comment again once reloaded."""
     return partial("#blocked-note", "outerHTML", render_partial("watch/_unblocked.html"))

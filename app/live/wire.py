@@ -97,6 +97,8 @@ NOTIFY = "notify"  # a user's unread-notification badge, pushed as is to their s
 ACCESS = "access"  # who may watch changed: each socket that may no longer closes (revocation.py)
 # A user was blocked or unblocked on an owner's videos: pushed to their sockets on those (blocking.py)
 SPEAKING = "speaking"
+# Who may comment on a video changed: each signed-in socket left out turns read-only (speakers.py)
+SPEAKERS = "speakers"
 
 
 @dataclass(frozen=True)

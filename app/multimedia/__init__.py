@@ -8,10 +8,12 @@ from app.multimedia.access import (
     VISIBILITIES,
     Access,
     Audience,
+    Speakers,
     audience,
     may_watch,
     may_watch_among,
     owned_access,
+    speakers,
     video_access,
 )
 from app.multimedia.activity import RecentAnnotation, list_commenter_ids, list_recent_annotations
@@ -131,6 +133,7 @@ __all__ = [
     "ReactionChange",
     "ReactionCount",
     "RecentAnnotation",
+    "Speakers",
     "ReportedItem",
     "UploadPolicy",
     "UploadRefused",
@@ -194,6 +197,7 @@ __all__ = [
     "search_video_annotations",
     "seed_categories",
     "set_visibility",
+    "speakers",
     "slugify",
     "start_upload",
     "stored_upload_bytes",

@@ -168,6 +168,33 @@ async def audience(video_id: int) -> Audience:
                     revoked)
 
 
+@dataclass(frozen=True, slots=True)
+class Speakers:
+    """Who may comment on a video, as sockets can tell: every signed-in account not through a
+    link when `everyone`; its owner and its commenting collaborators (`user_ids`); whoever
+    came through one of its live comment links (`link_ids`). Blocks are the owner's, apart."""
+
+    everyone: bool
+    user_ids: frozenset[int] = frozenset()
+    link_ids: frozenset[int] = frozenset()
+
+
+async def speakers(video_id: int) -> Speakers:
+    """Who may comment on the video now (a deleted one: nobody)."""
+    rows = await Video.raw('SELECT "user", "visibility", "comments" FROM "videos" WHERE "id" = {}',
+                           video_id)
+    if not rows:
+        return Speakers(False)
+    video = rows[0]
+    users = await Video.raw('SELECT "user" FROM "collaborators" WHERE "video" = {} AND "role" IN '
+                            f"('{COMMENTER}', '{MODERATOR}')", video_id)
+    links = await Video.raw('SELECT "id", "expires_at" FROM "share_links" WHERE "video" = {} '
+                            f"AND \"role\" = '{COMMENTER}' AND \"revoked_at\" IS NULL", video_id)
+    return Speakers(video["visibility"] != PRIVATE and video["comments"] == EVERYONE,
+                    frozenset([video["user"], *(row["user"] for row in users)]),
+                    frozenset(row["id"] for row in links if link_is_live(row["expires_at"])))
+
+
 async def may_watch(video_id: int, user: User | None, link_ids: Iterable[int] = ()) -> bool:
     """Whether they may watch the video (see video_access)."""
     try:

@@ -11,7 +11,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from app import multimedia
-from app.live import access_changed
+from app.live import access_changed, speakers_changed
 from app.validation import ValidationError
 from app.web.guards import require_user
 from app.web.pages import FormData, page
@@ -65,6 +65,7 @@ class SharingController(Controller):
             return await _sharing_page(request, video_id, data, error.errors, 422)
         if changed:
             await access_changed(request.app, video_id)  # open pages that may no longer watch close
+            await speakers_changed(request.app, video_id)  # those that may no longer comment go read-only
         flash(request, "Who may watch and comment is saved.", category="success")
         return _back(video_id)
 
@@ -97,6 +98,7 @@ class CollaboratorsController(Controller):
             prefix = f"collaborator-{user_id}-"
             return await _sharing_page(request, video_id, _typed(prefix, data),
                                        _prefixed(prefix, error.errors), 422)
+        await speakers_changed(request.app, video_id)  # a viewer now: their open pages go read-only
         flash(request, f"Their role is now {data['role'].strip()}.", category="success")
         return _back(video_id)
 
@@ -105,6 +107,7 @@ class CollaboratorsController(Controller):
         """Take a collaborator off the video; their open pages of it close."""
         await multimedia.remove_collaborator(request.state.user, video_id, user_id)
         await access_changed(request.app, video_id)
+        await speakers_changed(request.app, video_id)
         flash(request, "They are no longer a collaborator.", category="info")
         return _back(video_id)
 

@@ -6,7 +6,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from app import multimedia
-from app.live import access_changed, close_video
+from app.live import access_changed, close_video, speakers_changed
 from app.multimedia.upload_limits import MIB
 from app.validation import ValidationError
 from app.web.guards import require_user
@@ -86,6 +86,7 @@ class ManageVideosController(Controller):
                                     status=422)
         if (saved.visibility, saved.comments) != (video.visibility, video.comments):
             await access_changed(request.app, video_id)  # open pages that may no longer watch close
+            await speakers_changed(request.app, video_id)  # those that may no longer comment go read-only
         flash(request, "Your changes are saved.", category="success")
         return Redirect("/manage/videos")
 

@@ -776,8 +776,9 @@
     });
     live.addEventListener("htmx:after:swap", () => {
       if (connection) connection.url = withCursor(connection.url);
-      // Blocked while watching: the form gave way to a note; nothing here speaks any more.
-      if (live.querySelector("[data-blocked]") && "mayComment" in live.dataset) readOnly();
+      // Blocked, or no longer allowed to comment, while watching: the form gave way to a note
+      // (`data-read-only`); nothing here speaks any more.
+      if (live.querySelector("[data-read-only]") && "mayComment" in live.dataset) readOnly();
       threads.settle();
       if (markers) markers.sync(); // an edit changes a marker's label
       const fresh = document.querySelector("#annotation-body[data-fresh]");

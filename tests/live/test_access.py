@@ -10,10 +10,11 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from app import multimedia
-from app.live import access_changed
+from app.live import access_changed, speakers_changed
 from app.live.channel import VideoChannel
 from app.live.ratelimit import LocalRateLimiter
 from app.live.revocation import AccessRule
+from app.live.speakers import SpeakersRule
 from app.live.transport.outbox import Outbox
 from app.live.wire import ACCESS, LINK_EXPIRED, LINK_REVOKED, NOT_ALLOWED, Broadcast
 from app.settings import Settings
@@ -239,3 +240,50 @@ async def test_after_a_pub_sub_outage_a_node_closes_what_a_lost_revocation_shut_
     for viewer in staying + [holder, friends, press]:
         await viewer.channel.leave()
     assert [closes_recorded(viewer.events) for viewer in staying] == [[], []]
+
+
+async def text_arrives(viewer: Recorded, needle: str) -> str:
+    """The first text a recorded socket is sent that contains needle, waiting for it."""
+    async with asyncio.timeout(10):
+        while not (texts := [e["text"] for e in viewer.events if needle in e.get("text", "")]):
+            await asyncio.sleep(0.01)
+    return texts[0]
+
+
+READ_ONLY = 'id="read-only-note"'
+
+
+async def test_those_who_may_no_longer_comment_turn_read_only_and_no_one_else(live):
+    owner, demoted, commenter, stranger = [await make_user() for _ in range(4)]
+    video = await make_video(owner)
+    for person in (demoted, commenter):
+        await multimedia.invite_collaborator(owner, video.id, person.username, "commenter")
+    link = await multimedia.create_share_link(owner, video.id, "Press", "commenter")
+    guest = await multimedia.join_as_guest(link.id, "Carla")
+    app = SimpleNamespace(state=SimpleNamespace(live=live))
+    pages = {name: await recorded(live, video, person) for name, person in (
+        ("demoted", demoted), ("commenter", commenter), ("stranger", stranger), ("owner", owner),
+        ("guest", guest), ("anonymous", None))}
+    # Comments kept to collaborators: the stranger may comment no more.
+    await multimedia.set_visibility(owner, video.id, "public", "collaborators")
+    await speakers_changed(app, video.id)
+    assert 'hx-target="#annotate-form"' in await text_arrives(pages["stranger"], READ_ONLY)
+    # Then a collaborator made a viewer.
+    await multimedia.change_collaborator(owner, video.id, demoted.id, "viewer")
+    await speakers_changed(app, video.id)
+    await text_arrives(pages["demoted"], READ_ONLY)
+    # The rule reaches every socket on the video at once: those still allowed were passed over.
+    for viewer in pages.values():
+        await viewer.channel.leave()
+    told = {name for name, viewer in pages.items()
+            if any(READ_ONLY in event.get("text", "") for event in viewer.events)}
+    assert told == {"demoted", "stranger"}
+
+
+def test_a_speakers_rule_travels_between_nodes_unchanged():
+    rule = SpeakersRule(False, frozenset({1, 2}), frozenset({7}), '<hx-partial>x\ny</hx-partial>')
+    assert SpeakersRule.of(Broadcast.decode(rule.broadcast().encode())) == rule
+    assert [rule.silences(1, 0), rule.silences(3, 0), rule.silences(3, 7), rule.silences(0, 0)] == [
+        False, True, False, False]
+    assert not SpeakersRule(True, frozenset(), frozenset(), "").silences(5, 0)
+    assert SpeakersRule(True, frozenset(), frozenset(), "").silences(5, 9)  # a link that lets them no more

@@ -44,6 +44,19 @@ def access_changes(monkeypatch) -> list[tuple]:
 
 
 @pytest.fixture
+def speakers_changes(monkeypatch) -> list[int]:
+    """Each call the pages make to turn read-only the pages that may no longer comment (video ids)."""
+    calls = []
+
+    async def speakers_changed(app, video_id):
+        calls.append(video_id)
+
+    for module in ("app.web.sharing", "app.web.videos"):
+        monkeypatch.setattr(f"{module}.speakers_changed", speakers_changed)
+    return calls
+
+
+@pytest.fixture
 def video(run, user):
     """A video of the signed-in user's."""
     return run(make_video, user, title="Rough cut")
@@ -74,8 +87,8 @@ def test_my_videos_shows_each_videos_visibility_and_links_to_its_sharing_page(cl
     assert f'href="/manage/videos/{video.id}/sharing"' in page
 
 
-def test_changing_visibility_and_the_comment_rule_on_the_sharing_page_stores_them(client, run, video,
-                                                                                  access_changes):
+def test_changing_visibility_and_the_comment_rule_on_the_sharing_page_stores_them(
+        client, run, video, access_changes, speakers_changes):
     response = post_form(client, f"{sharing(video)}/visibility",
                          {"visibility": "private", "comments": "collaborators"})
     assert "Who may watch and comment is saved." in flashes(response.text)
@@ -84,8 +97,9 @@ def test_changing_visibility_and_the_comment_rule_on_the_sharing_page_stores_the
     assert '<option value="private" selected>' in response.text
     assert '<option value="collaborators" selected>' in response.text
     assert access_changes == [(video.id, ())]  # pages that may no longer watch close
+    assert speakers_changes == [video.id]  # and those that may no longer comment go read-only
     post_form(client, f"{sharing(video)}/visibility", {"visibility": "private", "comments": "collaborators"})
-    assert len(access_changes) == 1  # saving it unchanged changes nobody's access
+    assert len(access_changes) == 1 and len(speakers_changes) == 1  # unchanged: nobody's access
 
 
 def test_a_bad_visibility_is_explained_and_nothing_changes(client, run, video):
@@ -119,7 +133,8 @@ def test_the_edit_form_shows_the_current_visibility_and_saving_changes_it(client
     assert access_changes == [(video.id, ())]
 
 
-def test_inviting_someone_lists_them_with_their_role_and_the_role_can_change(client, run, user, video):
+def test_inviting_someone_lists_them_with_their_role_and_the_role_can_change(client, run, user, video,
+                                                                            speakers_changes):
     friend = run(make_user)
     response = post_form(client, f"{sharing(video)}/collaborators",
                          {"username": f"@{friend.username}", "role": "commenter"})
@@ -130,6 +145,7 @@ def test_inviting_someone_lists_them_with_their_role_and_the_role_can_change(cli
     post_form(client, f"{sharing(video)}/collaborators/{friend.id}", {"role": "moderator"})
     [collaborator] = run(multimedia.list_collaborators, user, video.id)
     assert (collaborator.user_id, collaborator.role) == (friend.id, "moderator")
+    assert speakers_changes == [video.id]  # a role changed: pages that may no longer comment go read-only
 
 
 @pytest.mark.parametrize(("username", "role", "field", "message"), [
@@ -160,13 +176,13 @@ def test_a_bad_role_change_is_explained_beside_that_collaborator(client, run, us
 
 
 def test_removing_a_collaborator_takes_them_off_and_closes_their_pages(client, run, user, video,
-                                                                      access_changes):
+                                                                      access_changes, speakers_changes):
     friend = run(make_user)
     run(multimedia.invite_collaborator, user, video.id, friend.username, "viewer")
     response = post_form(client, f"{sharing(video)}/collaborators/{friend.id}/delete", {})
     assert "They are no longer a collaborator." in flashes(response.text)
     assert run(multimedia.list_collaborators, user, video.id) == []
-    assert access_changes == [(video.id, ())]
+    assert access_changes == [(video.id, ())] and speakers_changes == [video.id]
     assert post_form(client, f"{sharing(video)}/collaborators/{friend.id}/delete", {}).status_code == 404
 
 
