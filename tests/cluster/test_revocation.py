@@ -121,7 +121,8 @@ async def test_a_revocation_whose_broadcast_was_lost_in_a_redis_outage_closes_th
     anonymous = browser(cluster.b)
     anonymous.client.cookies.set(LINKS_COOKIE, holding)
     holder = await handshake(await anonymous.socket_url(cluster.b, video), cluster.b, holding)
-    owners_tab = await handshake(await owner.socket_url(cluster.b, video), cluster.b)
+    owners_url = await owner.socket_url(cluster.b, video)
+    owners_tab = await handshake(owners_url, cluster.b)
     await holder.joined()
     await owners_tab.joined()
 
@@ -136,3 +137,10 @@ async def test_a_revocation_whose_broadcast_was_lost_in_a_redis_outage_closes_th
     assert await close_code(holder) == 4411
     await owners_tab.post("Still watching", at=1500)
     await owners_tab.frames_until("Still watching")
+    # Node A had no viewer through the restart, so nothing read its dead connection: a socket
+    # opened there now makes it reconnect, and it hears node B again.
+    # (Sessions were in that Redis: the owner's page token, signed, still opens a socket.)
+    on_a = await handshake(owners_url.replace(cluster.b.ws_url, cluster.a.ws_url), cluster.a)
+    await on_a.joined()
+    await owners_tab.post("Heard on A", at=2000)
+    await on_a.frames_until("Heard on A")

@@ -29,6 +29,7 @@ class Relay:
         self._backend = make_backend()
         self._subscribed: set[str] = set()
         self._task: asyncio.Task | None = None
+        self._reconnecting = False
 
     async def start(self) -> None:
         """Connect the backend and start listening."""
@@ -39,6 +40,7 @@ class Relay:
         """Stop listening and disconnect the backend."""
         if self._task:
             self._task.cancel()
+            self._task = None
         try:
             await self._backend.on_shutdown()
         except Exception:
@@ -54,7 +56,8 @@ class Relay:
         try:
             await self._backend.subscribe([topic])
         except Exception:
-            log.warning("subscribing to %s failed; the reconnect will subscribe it", topic)
+            log.warning("subscribing to %s failed; reconnecting to subscribe it", topic, exc_info=True)
+            self._renew()
 
     async def unsubscribe(self, topic: str) -> None:
         """Stop receiving a topic's messages on this node."""
@@ -63,6 +66,19 @@ class Relay:
             await self._backend.unsubscribe([topic])
         except Exception:
             log.warning("unsubscribing from %s failed; the backend will be renewed", topic)
+
+    def _renew(self) -> None:
+        """Reconnect after a failure the listening loop cannot see: a node with no topics is
+        not reading its connection, so a Redis restart while it was idle shows only when it
+        next subscribes. The reconnect subscribes every topic, then the loop listens again."""
+        if self._reconnecting or self._task is None:
+            return  # a reconnect under way subscribes every topic; a stopped relay stays so
+        self._task.cancel()
+        self._task = asyncio.create_task(self._reconnect_then_listen())
+
+    async def _reconnect_then_listen(self) -> None:
+        await self._reconnect()
+        await self._listen()
 
     async def _listen(self) -> None:
         while True:
@@ -76,15 +92,19 @@ class Relay:
                 await self._reconnect()
 
     async def _reconnect(self) -> None:
-        while True:
-            await asyncio.sleep(RETRY_DELAY)
-            try:
-                self._backend = self._make_backend()
-                await self._backend.on_startup()
-                if self._subscribed:
-                    await self._backend.subscribe(list(self._subscribed))
-                break
-            except Exception:
-                log.warning("pub/sub backend still unavailable", exc_info=True)
+        self._reconnecting = True
+        try:
+            while True:
+                await asyncio.sleep(RETRY_DELAY)
+                try:
+                    self._backend = self._make_backend()
+                    await self._backend.on_startup()
+                    if self._subscribed:
+                        await self._backend.subscribe(list(self._subscribed))
+                    break
+                except Exception:
+                    log.warning("pub/sub backend still unavailable", exc_info=True)
+        finally:
+            self._reconnecting = False
         # Messages published while we were away are gone: viewers catch up from the database.
         await self._on_resume()
