@@ -88,9 +88,8 @@ class Feed:
             if (close := AccessRule.of(broadcast).closes(self.user_id, self.link_id)) is not None:
                 self.outbox.close(close)
         elif broadcast.kind == SPEAKERS:
-            rule = SpeakersRule.of(broadcast)
-            if rule.silences(self.user_id, self.link_id):
-                pushed = Broadcast(SPEAKERS, rule.html)
+            if html := SpeakersRule.of(broadcast).fragment_for(self.user_id, self.link_id):
+                pushed = Broadcast(SPEAKERS, html)
                 self.outbox.push(pushed.event, pushed.frame)
         elif broadcast.kind == SPEAKING:
             said = SpeakingChanged.of(broadcast)

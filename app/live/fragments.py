@@ -147,6 +147,14 @@ def read_only() -> str:
     return partial("#annotate-form", "outerHTML", render_partial("watch/_read_only.html"))
 
 
+def may_comment_now() -> str:
+    """A page that could not comment (read-only since it loaded, or watch-only from the start)
+    told that its viewer may now, once they reload."""
+    note = render_partial("watch/_may_comment_now.html")
+    return (partial("#read-only-note", "outerHTML", note)
+            + partial("#watch-only-note", "outerHTML", note))
+
+
 def unblocked() -> str:
     """An unblocked person's page told that it may comment again once reloaded."""
     return partial("#blocked-note", "outerHTML", render_partial("watch/_unblocked.html"))

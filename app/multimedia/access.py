@@ -172,11 +172,13 @@ async def audience(video_id: int) -> Audience:
 class Speakers:
     """Who may comment on a video, as sockets can tell: every signed-in account not through a
     link when `everyone`; its owner and its commenting collaborators (`user_ids`); whoever
-    came through one of its live comment links (`link_ids`). Blocks are the owner's, apart."""
+    came through one of its live comment links (`link_ids`); never those the owner blocked
+    (`blocked_ids`)."""
 
     everyone: bool
     user_ids: frozenset[int] = frozenset()
     link_ids: frozenset[int] = frozenset()
+    blocked_ids: frozenset[int] = frozenset()
 
 
 async def speakers(video_id: int) -> Speakers:
@@ -190,9 +192,11 @@ async def speakers(video_id: int) -> Speakers:
                             f"('{COMMENTER}', '{MODERATOR}')", video_id)
     links = await Video.raw('SELECT "id", "expires_at" FROM "share_links" WHERE "video" = {} '
                             f"AND \"role\" = '{COMMENTER}' AND \"revoked_at\" IS NULL", video_id)
+    blocked = await Video.raw('SELECT "user" FROM "blocks" WHERE "owner" = {}', video["user"])
     return Speakers(video["visibility"] != PRIVATE and video["comments"] == EVERYONE,
                     frozenset([video["user"], *(row["user"] for row in users)]),
-                    frozenset(row["id"] for row in links if link_is_live(row["expires_at"])))
+                    frozenset(row["id"] for row in links if link_is_live(row["expires_at"])),
+                    frozenset(row["user"] for row in blocked))
 
 
 async def may_watch(video_id: int, user: User | None, link_ids: Iterable[int] = ()) -> bool:

@@ -251,6 +251,7 @@ async def text_arrives(viewer: Recorded, needle: str) -> str:
 
 
 READ_ONLY = 'id="read-only-note"'
+MAY_COMMENT = 'id="may-comment-note"'
 
 
 async def test_those_who_may_no_longer_comment_turn_read_only_and_no_one_else(live):
@@ -272,18 +273,27 @@ async def test_those_who_may_no_longer_comment_turn_read_only_and_no_one_else(li
     await multimedia.change_collaborator(owner, video.id, demoted.id, "viewer")
     await speakers_changed(app, video.id)
     await text_arrives(pages["demoted"], READ_ONLY)
+    # Made a commenter again: their page, which could not comment, is told it may once reloaded.
+    await multimedia.change_collaborator(owner, video.id, demoted.id, "commenter")
+    await speakers_changed(app, video.id)
+    granted = await text_arrives(pages["demoted"], MAY_COMMENT)
+    assert 'hx-target="#read-only-note"' in granted and 'hx-target="#watch-only-note"' in granted
     # The rule reaches every socket on the video at once: those still allowed were passed over.
     for viewer in pages.values():
         await viewer.channel.leave()
-    told = {name for name, viewer in pages.items()
-            if any(READ_ONLY in event.get("text", "") for event in viewer.events)}
-    assert told == {"demoted", "stranger"}
+    def told(needle: str) -> set[str]:
+        return {name for name, viewer in pages.items()
+                if any(needle in event.get("text", "") for event in viewer.events)}
+
+    assert told(READ_ONLY) == {"demoted", "stranger"}
+    assert told(MAY_COMMENT) == {"demoted", "commenter", "owner", "guest"}  # no page of the anonymous
 
 
 def test_a_speakers_rule_travels_between_nodes_unchanged():
-    rule = SpeakersRule(False, frozenset({1, 2}), frozenset({7}), '<hx-partial>x\ny</hx-partial>')
+    rule = SpeakersRule(False, frozenset({1, 2}), frozenset({7}), frozenset({2}),
+                        '<hx-partial>read\nonly</hx-partial>', "<hx-partial>granted\n</hx-partial>")
     assert SpeakersRule.of(Broadcast.decode(rule.broadcast().encode())) == rule
-    assert [rule.silences(1, 0), rule.silences(3, 0), rule.silences(3, 7), rule.silences(0, 0)] == [
-        False, True, False, False]
-    assert not SpeakersRule(True, frozenset(), frozenset(), "").silences(5, 0)
-    assert SpeakersRule(True, frozenset(), frozenset(), "").silences(5, 9)  # a link that lets them no more
+    said = [rule.fragment_for(user, link) for user, link in ((1, 0), (2, 0), (3, 0), (3, 7), (0, 0))]
+    assert said == [rule.granted, rule.html, rule.html, rule.granted, ""]  # user 2 is blocked
+    everyone = SpeakersRule(True, frozenset(), frozenset(), frozenset(), "r", "g")
+    assert [everyone.fragment_for(5, 0), everyone.fragment_for(5, 9)] == ["g", "r"]  # 9: a link they lost

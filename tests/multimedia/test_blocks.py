@@ -103,3 +103,13 @@ async def test_a_blocked_moderator_loses_moderation_too():
     assert access.role == "moderator" and not access.may_moderate
     with pytest.raises(NotAllowedError):
         await multimedia.delete_annotation(moderator, note.id)
+
+
+async def test_who_may_speak_on_a_video_leaves_out_those_its_owner_blocked():
+    owner, troll, friend = await make_user(), await make_user(), await make_user()
+    video = await make_video(owner)
+    await multimedia.invite_collaborator(owner, video.id, friend.username, "commenter")
+    await multimedia.block_person(owner, video.id, troll.id)
+    speakers = await multimedia.speakers(video.id)
+    assert (speakers.everyone, speakers.user_ids, speakers.blocked_ids) == (
+        True, frozenset({owner.id, friend.id}), frozenset({troll.id}))
