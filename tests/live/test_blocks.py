@@ -1,7 +1,6 @@
 """Blocking over the socket: who may block, the blocked person's pages turning read-only at
 once, and every post, reply and reaction of theirs refused to them alone."""
 
-import asyncio
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +12,7 @@ from app.live.wire import SPEAKING, Broadcast, video_topic
 from app.validation import Blocked
 from tests.factories import make_annotation, make_user, make_video
 from tests.live.recorder import change_of
-from tests.live.test_access import recorded
+from tests.live.test_access import recorded, text_arrives
 
 BLOCKED_NOTE = 'id="blocked-note"'
 
@@ -86,14 +85,6 @@ async def test_a_block_that_cannot_be_made_is_explained_and_the_socket_stays_up(
     await moderators.post("Still connected")
     assert "Still connected" in (await moderators.frames_until("Still connected"))[-1]
     assert await multimedia.list_blocked(owner) == []
-
-
-async def text_arrives(viewer, needle: str) -> str:
-    """The first text a recorded socket is sent that contains needle, waiting for it."""
-    async with asyncio.timeout(10):
-        while not (texts := [e["text"] for e in viewer.events if needle in e.get("text", "")]):
-            await asyncio.sleep(0.01)
-    return texts[0]
 
 
 async def test_unblocking_tells_the_persons_open_pages_on_the_owners_videos_only(live):
