@@ -7,7 +7,7 @@ from litestar import Litestar
 from app import multimedia
 from app.live import blocking, speakers
 from app.live.badges import push_badges, push_report_count
-from app.live.channel import change_broadcast
+from app.live.channel import change_broadcast, publish_stored
 from app.live.node import LiveService
 from app.live.revocation import AccessRule
 from app.live.socket import live_video_id, video_socket
@@ -70,32 +70,22 @@ async def publish_change(app: Litestar, view: multimedia.AnnotationView) -> None
     """Publish a change made outside a socket (the moderation page's delete) to every viewer of
     its video on every node. A failure is logged, not raised: the change is stored, and every
     node reads a change it missed from the database (the sequencer)."""
-    try:
-        await app.state.live.publish(video_topic(view.video_id), change_broadcast(view))
-    except Exception:
-        log.warning("broadcasting change %s of video %s failed", view.seq, view.video_id, exc_info=True)
+    await publish_stored(app.state.live, view.video_id, change_broadcast(view))
 
 
 async def block_changed(app: Litestar, change: multimedia.BlockChange, blocked: bool) -> None:
     """Tell the open pages of someone just blocked (or, `blocked` False, unblocked) on the
     owner's videos, on every node: read-only at once, or told they may comment again.
 
-    A failure is logged, not raised: the block is stored either way; a blocked person is
-    refused when they next try to speak, and an unblocked one's next page has the form back.
+    A failure is logged, not raised (blocking.announce).
     """
-    try:
-        await blocking.announce(app.state.live, change, blocked)
-    except Exception:
-        log.warning("announcing the block change of user %s failed", change.user_id, exc_info=True)
+    await blocking.announce(app.state.live, change, blocked)
 
 
 async def update_report_count(app: Litestar, owner_id: int) -> None:
     """Push the owner's count of reported items to their open pages, on every node (a failure
     is logged: their next page shows the right count)."""
-    try:
-        await push_report_count(app.state.live, owner_id)
-    except Exception:
-        log.warning("updating the report count of user %s failed", owner_id, exc_info=True)
+    await push_report_count(app.state.live, owner_id)
 
 
 async def update_badges(app: Litestar, user_ids: list[int]) -> None:

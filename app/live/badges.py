@@ -1,12 +1,15 @@
 """The header's badges, pushed to a user's open pages on every node: their unread notifications,
 and, for an owner, the reported annotations waiting in their moderation queue."""
 
+import logging
 from collections.abc import Iterable
 
 from app import multimedia, notifications
 from app.live import fragments
 from app.live.pubsub.hub import PubSub
 from app.live.wire import NOTIFY, Broadcast, user_topic
+
+log = logging.getLogger("videologue.live")
 
 
 async def push_badges(pubsub: PubSub, user_ids: Iterable[int]) -> None:
@@ -17,6 +20,10 @@ async def push_badges(pubsub: PubSub, user_ids: Iterable[int]) -> None:
 
 
 async def push_report_count(pubsub: PubSub, owner_id: int) -> None:
-    """Publish how many reported items wait in the owner's queue to their user topic."""
-    count = await multimedia.count_reported(owner_id)
-    await pubsub.publish(user_topic(owner_id), Broadcast(NOTIFY, fragments.reports_link(count)))
+    """Publish how many reported items wait in the owner's queue to their user topic. A failure
+    is logged, not raised: what changed the queue is stored, and their next page counts it."""
+    try:
+        count = await multimedia.count_reported(owner_id)
+        await pubsub.publish(user_topic(owner_id), Broadcast(NOTIFY, fragments.reports_link(count)))
+    except Exception:
+        log.warning("updating the report count of user %s failed", owner_id, exc_info=True)

@@ -7,12 +7,16 @@ thereby become read-only at once (the form gives way to a note saying why). The 
 enforced by the context on every post, reply and reaction, whatever a page shows.
 """
 
+import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app import multimedia
 from app.live import fragments
 from app.live.pubsub.hub import PubSub
 from app.live.wire import SPEAKING, Broadcast, user_topic
+
+log = logging.getLogger("videologue.live")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,7 @@ class SpeakingChanged:
         return Broadcast(SPEAKING, f"{self.owner_id}\n{self.html}")
 
     @classmethod
+    @lru_cache(maxsize=16)  # every socket on the topic asks for the same broadcast's rule
     def of(cls, broadcast: Broadcast) -> "SpeakingChanged":
         """What a SPEAKING broadcast carries."""
         owner, _, html = broadcast.html.partition("\n")
@@ -34,6 +39,14 @@ class SpeakingChanged:
 
 
 async def announce(pubsub: PubSub, change: multimedia.BlockChange, blocked: bool) -> None:
-    """Push the block (or, `blocked` False, the unblock) to the person's open pages on every node."""
+    """Push the block (or, `blocked` False, the unblock) to the person's open pages on every node.
+
+    A failure is logged, not raised: the block is stored either way; a blocked person is
+    refused when they next try to speak, and an unblocked one's next page has the form back.
+    """
     html = fragments.blocked() if blocked else fragments.unblocked()
-    await pubsub.publish(user_topic(change.user_id), SpeakingChanged(change.owner_id, html).broadcast())
+    try:
+        await pubsub.publish(user_topic(change.user_id),
+                             SpeakingChanged(change.owner_id, html).broadcast())
+    except Exception:
+        log.warning("announcing the block change of user %s failed", change.user_id, exc_info=True)

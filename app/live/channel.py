@@ -52,6 +52,17 @@ def change_broadcast(view: multimedia.AnnotationView) -> Broadcast:
     return Broadcast(CHANGE, fragments.change(view), view.seq - 1, view.seq)
 
 
+async def publish_stored(pubsub: PubSub, video_id: int, broadcast: Broadcast) -> None:
+    """Publish a stored change's broadcast to the video's topic on every node. A failure is
+    logged, never raised: every node reads a change it missed from the database when the next
+    one arrives or the pub/sub connection comes back (sequencer)."""
+    try:
+        await pubsub.publish(video_topic(video_id), broadcast)
+    except Exception:
+        log.warning("broadcasting change %s of video %s failed; viewers will catch up",
+                    broadcast.seq, video_id, exc_info=True)
+
+
 class Node(PubSub, Protocol):
     """What a channel needs from its node's live service."""
 
@@ -205,11 +216,7 @@ class VideoChannel:
             self.user, self.video_id, self._id(frame, "user_id")))
         if change is REFUSED:
             return
-        try:
-            await blocking.announce(self.node, change, blocked=True)
-        except Exception:
-            # Stored: their next post is refused, and their next page load is read-only.
-            log.warning("announcing the block change of user %s failed", change.user_id, exc_info=True)
+        await blocking.announce(self.node, change, blocked=True)
         metrics.CHANGES["block"].inc()
         await self.send(fragments.live_notice(
             f"{change.username} can no longer post, reply or react on this owner's videos."))
@@ -226,15 +233,10 @@ class VideoChannel:
         await self.recount_reports()
 
     async def recount_reports(self) -> None:
-        """Update the owner's count of reported items on their open pages (a deleted item
-        leaves the queue); a failure is logged: their next page shows the right count."""
-        if self.access is None:
-            return
-        try:
+        """Update the owner's count of reported items on their open pages (a report came, or a
+        deleted item left the queue)."""
+        if self.access is not None:
             await badges.push_report_count(self.node, self.access.owner_id)
-        except Exception:
-            log.warning("updating the report count of video %s's owner failed", self.video_id,
-                        exc_info=True)
 
     async def change(self, says: refusals.Refusals, make: Callable[[], Awaitable[T]],
                      limiter: RateLimiter | None = None) -> T | object:
@@ -314,11 +316,7 @@ class VideoChannel:
 
     async def publish(self, video_id: int, broadcast: Broadcast) -> None:
         """Publish a stored change's broadcast to the video's topic (see publish_change)."""
-        try:
-            await self.node.publish(video_topic(video_id), broadcast)
-        except Exception:
-            log.warning("broadcasting change %s of video %s failed; viewers will catch up",
-                        broadcast.seq, video_id, exc_info=True)
+        await publish_stored(self.node, video_id, broadcast)
 
     async def notify(self, view: multimedia.AnnotationView | multimedia.ReactionChange,
                      emoji: str | None = None, edited: bool = False) -> None:

@@ -9,7 +9,7 @@ from app.live.blocking import SpeakingChanged
 from app.live.revocation import AccessRule
 from app.live.speakers import SpeakersRule
 from app.live.transport.outbox import Outbox
-from app.live.wire import ACCESS, CHANGE, CLOSE, SPEAKERS, SPEAKING, Broadcast, video_topic
+from app.live.wire import ACCESS, CHANGE, CLOSE, SPEAKERS, SPEAKING, Broadcast, pushed, video_topic
 
 
 async def pages(video_id: int, after: int, size: int):
@@ -89,13 +89,13 @@ class Feed:
                 self.outbox.close(close)
         elif broadcast.kind == SPEAKERS:
             if html := SpeakersRule.of(broadcast).fragment_for(self.user_id, self.link_id):
-                pushed = Broadcast(SPEAKERS, html)
-                self.outbox.push(pushed.event, pushed.frame)
+                fragment = pushed(html)
+                self.outbox.push(fragment.event, fragment.frame)
         elif broadcast.kind == SPEAKING:
             said = SpeakingChanged.of(broadcast)
             if said.owner_id == self.owner_id:
-                pushed = Broadcast(SPEAKING, said.html)
-                self.outbox.push(pushed.event, pushed.frame)
+                fragment = pushed(said.html)
+                self.outbox.push(fragment.event, fragment.frame)
         elif self._pending is not None:
             if len(self._pending) < self._backlog:
                 self._pending.append(broadcast)

@@ -11,6 +11,7 @@ videos' rule again from the database and applies it to its own sockets (recheck)
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app import multimedia
 from app.live.pubsub.hub import Hub
@@ -43,6 +44,7 @@ class AccessRule:
             self.revoked, self.users, self.links)) + ("\nprivate" if self.private else ""))
 
     @classmethod
+    @lru_cache(maxsize=16)  # every socket on the topic asks for the same broadcast's rule
     def of(cls, broadcast: Broadcast) -> "AccessRule":
         """The rule an ACCESS broadcast carries."""
         revoked, users, links, *private = broadcast.html.split("\n")

@@ -10,6 +10,7 @@ makes the page say so before they try.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app import multimedia
 from app.live import fragments
@@ -50,6 +51,7 @@ class SpeakersRule:
         return Broadcast(SPEAKERS, f"{head}\n{self.html}{self.granted}")
 
     @classmethod
+    @lru_cache(maxsize=16)  # every socket on the topic asks for the same broadcast's rule
     def of(cls, broadcast: Broadcast) -> "SpeakersRule":
         """The rule a SPEAKERS broadcast carries."""
         everyone, users, links, blocked, length, html = broadcast.html.split("\n", 5)

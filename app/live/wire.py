@@ -2,7 +2,7 @@
 the fragment wrapper, and the broadcast that travels between nodes."""
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from app.live.transport.frames import text_frame
@@ -132,3 +132,10 @@ class Broadcast:
         head, _, html = data.decode().partition("\n")
         kind, after, seq, code, reason = head.split(" ", 4)
         return cls(kind, html, int(after), int(seq), Close(int(code), reason) if int(code) else None)
+
+
+@lru_cache(maxsize=16)
+def pushed(html: str) -> Broadcast:
+    """A fragment that a rule hands to many of a node's sockets (speakers.py, blocking.py): one
+    Broadcast for all of them, so its frame is made once per node, not once per viewer."""
+    return Broadcast("pushed", html)

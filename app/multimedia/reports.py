@@ -69,7 +69,7 @@ _OPEN_WHERE = 'WHERE r."owner" = {} AND r."dismissed_at" IS NULL AND a."deleted_
 _QUEUE_SQL = ('SELECT r."annotation", r."reason", r."created_at", a."video", a."at", '
               'a."user" AS "author_id", a."body", a."parent", v."title", v."slug", u."username" '
               + _OPEN + 'JOIN videos AS v ON v."id" = a."video" JOIN users AS u ON u."id" = a."user" '
-              + _OPEN_WHERE + ' ORDER BY r."created_at"')
+              + _OPEN_WHERE + ' {one} ORDER BY r."created_at"')
 
 
 async def count_reported(owner_id: int) -> int:
@@ -82,10 +82,27 @@ async def count_reported(owner_id: int) -> int:
 async def list_reported(owner: User) -> list[ReportedItem]:
     """The owner's queue: each reported live annotation or reply once, most recently reported
     first."""
+    return await _queue(owner, None)
+
+
+async def find_reported(owner: User, annotation_id: int) -> ReportedItem:
+    """One item of the owner's queue, or NotFoundError when it is not there."""
+    if not is_id(annotation_id) or not (items := await _queue(owner, annotation_id)):
+        raise NotFoundError("report", annotation_id)
+    return items[0]
+
+
+async def _queue(owner: User, annotation_id: int | None) -> list[ReportedItem]:
+    """The owner's queue, or its one item for this annotation."""
+    if annotation_id is None:
+        rows = await Report.raw(_QUEUE_SQL.replace("{one}", ""), owner.id)
+    else:
+        one = _QUEUE_SQL.replace("{one}", 'AND r."annotation" = {}')
+        rows = await Report.raw(one, owner.id, annotation_id)
     first: dict[int, dict] = {}
     reasons: dict[int, dict[str, int]] = {}
     latest: dict[int, datetime] = {}
-    for row in await Report.raw(_QUEUE_SQL, owner.id):
+    for row in rows:
         first.setdefault(row["annotation"], row)
         counts = reasons.setdefault(row["annotation"], {})
         counts[row["reason"]] = counts.get(row["reason"], 0) + 1

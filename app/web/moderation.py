@@ -8,19 +8,11 @@ from litestar.response import Redirect, Template
 
 from app import multimedia
 from app.live import block_changed, publish_change, update_report_count
-from app.validation import NotFoundError, ValidationError
+from app.validation import ValidationError
 from app.web.guards import require_user
 from app.web.pages import page
 
 BACK = Redirect("/manage/moderation")
-
-
-async def _reported(request: Request, annotation_id: int) -> multimedia.ReportedItem:
-    """One item of the owner's queue, or NotFoundError (404)."""
-    for item in await multimedia.list_reported(request.state.user):
-        if item.annotation_id == annotation_id:
-            return item
-    raise NotFoundError("report", annotation_id)
 
 
 class ModerationController(Controller):
@@ -46,7 +38,7 @@ class ModerationController(Controller):
     @post("/{annotation_id:int}/delete")
     async def delete(self, request: Request, annotation_id: FromPath[int]) -> Redirect:
         """Delete a reported item for every viewer, live."""
-        item = await _reported(request, annotation_id)
+        item = await multimedia.find_reported(request.state.user, annotation_id)
         view = await multimedia.delete_annotation(request.state.user, item.annotation_id)
         await publish_change(request.app, view)
         await update_report_count(request.app, request.state.user.id)
@@ -56,7 +48,7 @@ class ModerationController(Controller):
     @post("/{annotation_id:int}/block")
     async def block(self, request: Request, annotation_id: FromPath[int]) -> Redirect:
         """Block a reported item's author on all the owner's videos (the item stays queued)."""
-        item = await _reported(request, annotation_id)
+        item = await multimedia.find_reported(request.state.user, annotation_id)
         try:
             change = await multimedia.block_person(request.state.user, item.video_id, item.author_id)
         except ValidationError as error:

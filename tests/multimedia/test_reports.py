@@ -32,6 +32,11 @@ async def test_dismissing_or_deleting_takes_an_item_off_the_queue_and_a_new_repo
     kept, removed = await make_annotation(author, video, "Edgy"), await make_annotation(author, video, "Bad")
     for note in (kept, removed):
         await multimedia.report_annotation(reporter, note.id, "abuse")
+    found = await multimedia.find_reported(owner, kept.id)
+    assert (found.annotation_id, found.body, found.reasons) == (kept.id, "Edgy", {"abuse": 1})
+    for who, what in ((author, kept.id), (owner, 999_999_999), (owner, 0)):
+        with pytest.raises(NotFoundError):  # another owner's queue, or nothing queued
+            await multimedia.find_reported(who, what)
     await multimedia.dismiss_reports(owner, kept.id)
     await multimedia.delete_annotation(owner, removed.id)
     assert await multimedia.count_reported(owner.id) == 0 and await multimedia.list_reported(owner) == []

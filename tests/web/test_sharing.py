@@ -120,17 +120,18 @@ def test_the_new_video_form_defaults_to_automatic_visibility_and_stores_a_choice
 
 
 def test_the_edit_form_shows_the_current_visibility_and_saving_changes_it(client, run, user, video,
-                                                                          access_changes):
+                                                                          access_changes,
+                                                                          speakers_changes):
     form = client.get(f"/manage/videos/{video.id}/edit").text
     assert '<option value="public" selected>' in form
     assert "Automatic:" not in form
     post_form(client, f"/manage/videos/{video.id}", {**VALID, "visibility": "public",
                                                      "comments": "everyone"})
-    assert access_changes == []  # nothing about access changed
+    assert access_changes == [] and speakers_changes == []  # nothing about access changed
     post_form(client, f"/manage/videos/{video.id}", {**VALID, "visibility": "private",
                                                      "comments": "everyone"})
     assert run(multimedia.get_video, video.id).visibility == "private"
-    assert access_changes == [(video.id, ())]
+    assert access_changes == [(video.id, ())] and speakers_changes == [video.id]
 
 
 def test_inviting_someone_lists_them_with_their_role_and_the_role_can_change(client, run, user, video,
