@@ -1,11 +1,9 @@
 """A guest's channel whose socket records everything, and helpers that act during its replay."""
 
 from app import multimedia
-from app.live import fragments
-from app.live.channel import VideoChannel
+from app.live.channel import VideoChannel, change_broadcast
 from app.live.node import LiveService
 from app.live.transport.outbox import Outbox
-from app.live.wire import CHANGE, Broadcast
 
 BACKLOG = 3
 PAGE = 3
@@ -32,12 +30,8 @@ class Recorder:
 
     def hear(self, view) -> None:
         """Hand a stored change's broadcast to this channel, as the hub would."""
-        self.channel.feed.receive(self.channel.topic, change_of(view))
+        self.channel.feed.receive(self.channel.topic, change_broadcast(view))
 
-
-def change_of(view) -> Broadcast:
-    """The broadcast the channel publishes for a stored change."""
-    return Broadcast(CHANGE, fragments.change(view), view.seq - 1, view.seq)
 
 
 def during_first_query(monkeypatch, changes) -> list[int]:

@@ -8,10 +8,10 @@ import pytest
 from app import multimedia
 from app.live import block_changed
 from app.live.blocking import SpeakingChanged
+from app.live.channel import change_broadcast
 from app.live.wire import SPEAKING, Broadcast, video_topic
 from app.validation import Blocked
 from tests.factories import make_annotation, make_user, make_video
-from tests.live.recorder import change_of
 from tests.live.test_access import recorded, text_arrives
 
 BLOCKED_NOTE = 'id="blocked-note"'
@@ -97,7 +97,8 @@ async def test_unblocking_tells_the_persons_open_pages_on_the_owners_videos_only
     told = await text_arrives(on_video, "unblocked you")
     assert 'hx-target="#blocked-note" hx-swap="outerHTML"' in told
     # A later change on the other video reaches its page after anything the unblock sent it.
-    await live.publish(video_topic(others.id), change_of(await make_annotation(other_owner, others, "Later")))
+    later = await make_annotation(other_owner, others, "Later")
+    await live.publish(video_topic(others.id), change_broadcast(later))
     await text_arrives(on_others, "Later")
     assert not any("unblocked" in event.get("text", "") for event in on_others.events)
     for viewer in (on_video, on_others):

@@ -4,6 +4,7 @@ pub/sub outage or an early arrival leaves out is read from the database."""
 import asyncio
 
 from app import multimedia
+from app.live.channel import change_broadcast
 from app.live.transport.outbox import Outbox
 from app.live.wire import video_topic
 from tests.factories import make_user, make_video
@@ -13,7 +14,6 @@ from tests.live.recorder import (
     LIST_PAGE,
     PAGE,
     Recorder,
-    change_of,
     during_first_query,
 )
 from tests.live.test_socket import annotation_ids
@@ -28,7 +28,7 @@ async def test_a_change_that_arrives_before_the_one_it_follows_is_delivered_afte
     first = await multimedia.annotate_video(alice, video.id, "first", 10)
     second = await multimedia.annotate_video(bob, video.id, "second", 20)
     for view in (second, first, second):  # and a late repeat
-        live.sequencer.deliver(viewer.channel.topic, change_of(view))
+        live.sequencer.deliver(viewer.channel.topic, change_broadcast(view))
     await live.sequencer.quiet()
     await viewer.channel.leave()
     assert sorted(annotation_ids(viewer.texts())) == [first.id, second.id]
@@ -48,7 +48,7 @@ async def test_changes_in_order_go_straight_through_without_reading_the_database
     monkeypatch.setattr(multimedia, "list_change_page", counted)
     posted = [await multimedia.annotate_video(alice, video.id, f"n{i}", i) for i in range(3)]
     for view in posted:
-        live.sequencer.deliver(viewer.channel.topic, change_of(view))
+        live.sequencer.deliver(viewer.channel.topic, change_broadcast(view))
     await viewer.channel.leave()
     assert annotation_ids(viewer.texts()) == [view.id for view in posted]
     assert reads == []
@@ -138,6 +138,6 @@ async def test_a_topic_nobody_watches_here_any_more_is_forgotten(live):
     await viewer.channel.join(0)
     await viewer.channel.leave()
     later = await multimedia.annotate_video(alice, video.id, "nobody hears", 0)
-    live.sequencer.deliver(video_topic(video.id), change_of(later))  # no member, no read
+    live.sequencer.deliver(video_topic(video.id), change_broadcast(later))  # no member, no read
     await live.sequencer.quiet()
     assert viewer.texts() == []
